@@ -1,0 +1,30 @@
+"""Soft Power Companion: the helpers every lesson uses.
+
+Importing the package switches altair to the course theme and to an offline
+SVG renderer, so charts show with no internet and in static views.
+
+Data: :func:`load`, :func:`tables`. Citations: :func:`cite`, :func:`reference`,
+:func:`bibliography`. Terms: :func:`define`. Charts: :func:`bar`, :func:`line`,
+:func:`timeline`, :func:`finish`. Widgets: :class:`Quiz`, :class:`Sorter`,
+:class:`Explorer`. Each lesson's material: :class:`Lesson`. Set-up check:
+:func:`check_environment`.
+"""
+
+from . import charts as _charts
+from ._names import UnknownNameError
+from .charts import bar, finish, line, timeline
+from .citations import bibliography, cite, reference, source
+from .data import DataError, data_dir, load, tables
+from .envcheck import check_environment, widget_probe
+from .glossary import define
+from .lesson import Lesson
+from .material import MaterialError
+from .widgets import Explorer, Quiz, Sorter
+
+__all__ = [
+    "DataError", "Explorer", "Lesson", "MaterialError", "Quiz", "Sorter", "UnknownNameError",
+    "bar", "bibliography", "check_environment", "cite", "data_dir", "define", "finish", "line", "load",
+    "reference", "source", "tables", "timeline", "widget_probe",
+]
+
+_charts.enable()

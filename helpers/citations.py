@@ -1,0 +1,82 @@
+"""Citations and bibliographies, generated from ``data/bibliography.csv``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from . import data
+from ._names import UnknownNameError
+from .display import Rich, esc
+
+
+@lru_cache(maxsize=4)
+def _bibliography(folder: str) -> dict[str, dict[str, Any]]:
+    frame = data.load("bibliography")
+    return {row["source_id"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
+
+
+def _entries() -> dict[str, dict[str, Any]]:
+    return _bibliography(str(data.data_dir()))
+
+
+def source(source_id: str) -> dict[str, Any]:
+    """The bibliography row of one source, as a dict."""
+    entries = _entries()
+    if not isinstance(source_id, str):
+        raise TypeError(f"a source id is a string such as 'laruelle_luo_2020', not {type(source_id).__name__}")
+    if source_id not in entries:
+        raise UnknownNameError("source id", source_id, entries)
+    return entries[source_id]
+
+
+def source_ids() -> list[str]:
+    """All source ids in the bibliography."""
+    return list(_entries())
+
+
+def short_labels() -> dict[str, str]:
+    """Inline citation label (as written in lessons) for every source id."""
+    return {sid: row["short"] for sid, row in _entries().items()}
+
+
+def cite(source_id: str, locator: str | None = None) -> str:
+    """Inline citation, e.g. ``[Laruelle & Luo 2020, section 2]``."""
+    label = source(source_id)["short"]
+    return f"[{label}, {locator}]" if locator else f"[{label}]"
+
+
+def reference(source_id: str) -> str:
+    """Full reference in plain text: authors (date). Title. Outlet. URL. Kind."""
+    s = source(source_id)
+    parts = [f"{s['authors']} ({s['date'] or 'n.d.'}). {s['title']}. {s['outlet']}."]
+    if s["url"]:
+        parts.append(s["url"])
+    parts.append(f"[{s['kind']}; {s['standing']}]")
+    return " ".join(parts)
+
+
+def _reference_html(source_id: str) -> str:
+    s = source(source_id)
+    url = f" <a href='{esc(s['url'])}' target='_blank' rel='noopener'>{esc(s['url'])}</a>" if s["url"] else ""
+    note = f"<br><small>{esc(s['note'])}</small>" if s["note"] else ""
+    return (
+        f"<li><b>[{esc(s['short'])}]</b> {esc(s['authors'])} ({esc(s['date'] or 'n.d.')}). "
+        f"<i>{esc(s['title'])}</i>. {esc(s['outlet'])}.{url} "
+        f"<span style='background:#eef2f7;border-radius:3px;padding:0 4px;font-size:85%'>"
+        f"{esc(s['kind'])} · {esc(s['standing'])}</span>{note}</li>"
+    )
+
+
+def bibliography(ids: Iterable[str], heading: str = "Sources") -> Rich:
+    """A bibliography of the given sources, sorted by citation label."""
+    unique = sorted(set(ids), key=lambda sid: source(sid)["short"].lower())
+    html = f"<div class='sp-sources'><h4>{esc(heading)}</h4><ul>" + "".join(map(_reference_html, unique)) + "</ul>"
+    html += (
+        "<p><small>Kinds: <b>official</b> = the body that produced the figure; <b>press</b> = a news report of it; "
+        "<b>secondary</b> = a site repeating it; <b>academic</b> = scholarly work. Full list: "
+        "<code>data/bibliography.csv</code>.</small></p></div>"
+    )
+    text = "\n".join(f"[{source(sid)['short']}] {reference(sid)}" for sid in unique)
+    return Rich(html, f"{heading}\n{text}")

@@ -1,0 +1,304 @@
+"""The course data: find it, load a table typed by its schema, validate everything.
+
+Tables are CSV files in ``data/`` described by ``data/datapackage.json`` (the
+Frictionless Data Package convention). ``load(name)`` reads one table, checks
+every cell against the schema and returns a typed DataFrame; any problem is a
+:class:`DataError` naming the file, the row, the column and what was expected.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._names import UnknownNameError
+
+DATA_ENV = "SOFT_POWER_DATA"
+"""Environment variable that points the course at another copy of ``data/``."""
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+class DataError(ValueError):
+    """A data file that does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One cell, row or file that breaks the schema."""
+
+    file: str
+    row: int | None  # 1-based data row (the header is row 0); None for the whole file
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row} (line {self.row + 1})"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.message}"
+
+
+def data_dir() -> Path:
+    """The folder holding the course data: ``$SOFT_POWER_DATA`` or the repository's ``data/``."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        path = Path(override).expanduser()
+        if not (path / "datapackage.json").is_file():
+            raise DataError(
+                f"{DATA_ENV}={override!r} does not point at a course data folder "
+                "(no datapackage.json there). Unset it to use the course's own data/."
+            )
+        return path
+    path = Path(__file__).resolve().parent.parent / "data"
+    if not (path / "datapackage.json").is_file():
+        raise DataError(
+            f"the course data folder was not found at {path}. Install the course with "
+            "'pip install -e .' from a copy of the repository, or set "
+            f"{DATA_ENV} to the folder that holds datapackage.json."
+        )
+    return path
+
+
+@lru_cache(maxsize=8)
+def _descriptor(folder: Path) -> dict[str, Any]:
+    with open(folder / "datapackage.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def descriptor() -> dict[str, Any]:
+    """The parsed ``datapackage.json``."""
+    return _descriptor(data_dir())
+
+
+def tables() -> list[str]:
+    """Names of all tables, in the order the descriptor lists them."""
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def resource(name: str) -> dict[str, Any]:
+    """The descriptor entry of one table; unknown names get the list of valid ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"a table name is a string such as 'polls', not {type(name).__name__}")
+    for r in descriptor()["resources"]:
+        if r["name"] == name:
+            return r
+    raise UnknownNameError("table", name, tables())
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The schema (fields, keys) of one table."""
+    return resource(name)["schema"]
+
+
+def _check_partial_date(text: str) -> str | None:
+    m = _PARTIAL_DATE.match(text)
+    if not m:
+        return "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"day {day} does not exist in {year}-{month:02d}"
+    return None
+
+
+def _convert(text: str, field: dict[str, Any]) -> tuple[Any, str | None]:
+    """Convert one cell's text to its typed value, or say what was expected."""
+    kind = field.get("type", "string")
+    if kind == "integer":
+        if re.fullmatch(r"[+-]?\d+", text):
+            return int(text), None
+        return None, f"expected a whole number, got {text!r}"
+    if kind == "number":
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"expected a number, got {text!r}"
+        if math.isnan(value) or math.isinf(value):
+            return None, f"expected a finite number, got {text!r}"
+        return value, None
+    if kind == "boolean":
+        if text.lower() in _TRUE:
+            return True, None
+        if text.lower() in _FALSE:
+            return False, None
+        return None, f"expected true or false, got {text!r}"
+    if kind == "date":
+        problem = _check_partial_date(text)
+        if problem is None and len(text) != 10:
+            problem = "expected a full date YYYY-MM-DD"
+        return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+    if field.get("format") == "partial-date":
+        problem = _check_partial_date(text)
+        return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+    return text, None
+
+
+def _check_constraints(value: Any, field: dict[str, Any]) -> str | None:
+    c = field.get("constraints", {})
+    if "enum" in c and value not in c["enum"]:
+        allowed = ", ".join(repr(v) for v in c["enum"])
+        return f"{value!r} is not an allowed value; allowed: {allowed}"
+    if "pattern" in c and not re.fullmatch(c["pattern"], str(value)):
+        return f"{value!r} does not match the pattern {c['pattern']}"
+    if "minimum" in c and value < c["minimum"]:
+        return f"{value!r} is below the minimum {c['minimum']}"
+    if "maximum" in c and value > c["maximum"]:
+        return f"{value!r} is above the maximum {c['maximum']}"
+    return None
+
+
+def _keys(spec: str | list[str]) -> list[str]:
+    return [spec] if isinstance(spec, str) else list(spec)
+
+
+def _read_rows(name: str) -> tuple[str, list[str], list[dict[str, str]]]:
+    res = resource(name)
+    path = data_dir() / res["path"]
+    if not path.is_file():
+        raise DataError(f"{res['path']}: the file is missing from {data_dir()}")
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+            header = list(reader.fieldnames or [])
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{res['path']}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    return res["path"], header, rows
+
+
+def _typed_rows(name: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Read a table and check every cell; return typed rows and the problems found."""
+    file, header, rows = _read_rows(name)
+    fields = schema(name)["fields"]
+    names = [f["name"] for f in fields]
+    problems = [Problem(file, None, col, "the column is missing") for col in names if col not in header]
+    problems += [
+        Problem(file, None, col, f"unexpected column; the schema has {', '.join(names)}")
+        for col in header
+        if col not in names
+    ]
+    if problems:
+        return [], problems
+    typed: list[dict[str, Any]] = []
+    for number, row in enumerate(rows, start=1):
+        if None in row:  # more cells than header columns
+            problems.append(Problem(file, number, None, f"has {len(header) + len(row[None])} cells, expected {len(header)}"))
+            continue
+        out: dict[str, Any] = {}
+        for field in fields:
+            col = field["name"]
+            text = (row.get(col) or "").strip()
+            if text == "":
+                if field.get("constraints", {}).get("required"):
+                    problems.append(Problem(file, number, col, "a value is required here"))
+                out[col] = None
+                continue
+            value, problem = _convert(text, field)
+            problem = problem or _check_constraints(value, field)
+            if problem:
+                problems.append(Problem(file, number, col, problem))
+            out[col] = value
+        typed.append(out)
+    problems += _key_problems(name, file, typed)
+    return typed, problems
+
+
+def _key_problems(name: str, file: str, rows: list[dict[str, Any]]) -> list[Problem]:
+    sch = schema(name)
+    problems: list[Problem] = []
+    key = _keys(sch.get("primaryKey", []))
+    unique_fields = [f["name"] for f in sch["fields"] if f.get("constraints", {}).get("unique")]
+    for cols in ([key] if key else []) + [[u] for u in unique_fields if [u] != key]:
+        seen: dict[tuple, int] = {}
+        for number, row in enumerate(rows, start=1):
+            value = tuple(row.get(c) for c in cols)
+            if value in seen:
+                problems.append(
+                    Problem(file, number, ", ".join(cols), f"duplicate key {value} (first at row {seen[value]})")
+                )
+            else:
+                seen[value] = number
+    return problems
+
+
+def _foreign_key_problems(name: str, rows: list[dict[str, Any]]) -> list[Problem]:
+    problems: list[Problem] = []
+    file = resource(name)["path"]
+    for fk in schema(name).get("foreignKeys", []):
+        col = _keys(fk["fields"])[0]
+        target = fk["reference"]["resource"]
+        target_col = _keys(fk["reference"]["fields"])[0]
+        valid = {r[target_col] for r in _checked_rows(target)}
+        for number, row in enumerate(rows, start=1):
+            value = row.get(col)
+            if value is not None and value not in valid:
+                problems.append(
+                    Problem(file, number, col, f"{value!r} is not a {target_col} in {resource(target)['path']}")
+                )
+    return problems
+
+
+def _checked_rows(name: str) -> list[dict[str, Any]]:
+    rows, problems = _typed_rows(name)
+    if problems:
+        raise DataError(_report(problems))
+    return rows
+
+
+def _report(problems: list[Problem], limit: int = 10) -> str:
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more problems")
+    return "\n".join(lines)
+
+
+def problems(name: str) -> list[Problem]:
+    """Every schema, key and foreign-key problem in one table (empty when it is valid)."""
+    rows, found = _typed_rows(name)
+    if found:
+        return found
+    return _foreign_key_problems(name, rows)
+
+
+_DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load one course table as a DataFrame typed by its schema.
+
+    >>> polls = load("polls")
+
+    Integers are ``Int64``, numbers ``Float64``, true/false ``boolean`` and
+    everything else (dates too, which may be partial: ``2025`` or ``2025-05``)
+    ``string``; empty cells are missing values. An unknown name raises an error
+    listing the valid tables; a file that breaks its schema raises
+    :class:`DataError` naming the file, row and column.
+    """
+    rows = _checked_rows(name)
+    found = _foreign_key_problems(name, rows)
+    if found:
+        raise DataError(_report(found))
+    fields = schema(name)["fields"]
+    frame = pd.DataFrame(rows, columns=[f["name"] for f in fields])
+    return frame.astype({f["name"]: _DTYPES.get(f.get("type", "string"), "string") for f in fields})
+
+
+def validate_all() -> dict[str, list[Problem]]:
+    """Problems per table, for every table (an empty list means valid)."""
+    return {name: problems(name) for name in tables()}

@@ -1,0 +1,45 @@
+"""Small rich-display objects: HTML for JupyterLab and exports, plain text everywhere else."""
+
+from __future__ import annotations
+
+from html import escape
+
+
+class Rich:
+    """A block with an HTML form and a plain-text form, shown by Jupyter's display system."""
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html = html
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML; missing values become an empty string."""
+    if value is None or value != value:  # NaN and pd.NA compare unequal to themselves
+        return ""
+    return escape(str(value), quote=True)
+
+
+STATUS_STYLE = {
+    "correct": ("#e7f4ec", "#00734a", "✔"),
+    "incorrect": ("#fbeee6", "#a34a00", "✘"),
+    "unanswered": ("#eef2f7", "#35506b", "…"),
+    "info": ("#eef2f7", "#35506b", "ℹ"),
+}
+
+
+def feedback_box(status: str, headline: str, body_html: str = "") -> str:
+    """A coloured feedback box; ``headline`` is escaped, ``body_html`` must already be safe."""
+    background, colour, mark = STATUS_STYLE[status]
+    body = f"<div style='margin-top:4px'>{body_html}</div>" if body_html else ""
+    return (
+        f"<div class='sp-feedback sp-{status}' style='background:{background};border-left:4px solid {colour};"
+        f"padding:8px 12px;margin:6px 0;color:#1b1b1b'>"
+        f"<b style='color:{colour}'>{mark} {esc(headline)}</b>{body}</div>"
+    )

@@ -1,0 +1,37 @@
+"""One object per lesson that reaches its quiz, exercise checks, activities and sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import citations
+from .display import Rich
+from .material import Material, Verdict, grade_exercise, material
+from .widgets import Quiz, Sorter
+
+
+class Lesson:
+    """The material of one lesson: ``Lesson("01")``."""
+
+    def __init__(self, number: str) -> None:
+        self.material: Material = material(number)
+        self.number = number
+
+    def __repr__(self) -> str:
+        return f"Lesson {self.number}: {self.material.title}"
+
+    def quiz(self) -> Quiz:
+        """The lesson's "Check your understanding" quiz."""
+        return Quiz(self.material.questions)
+
+    def check(self, exercise_id: str, answer: Any) -> Verdict:
+        """Feedback on an exercise: not answered yet, correct, or not quite with a reason."""
+        return grade_exercise(self.material.exercise(exercise_id), answer)
+
+    def sorter(self, activity_id: str) -> Sorter:
+        """A sorting activity from the lesson's material."""
+        return Sorter(self.material.activity(activity_id))
+
+    def sources(self) -> Rich:
+        """The lesson's bibliography, generated from data/bibliography.csv."""
+        return citations.bibliography(self.material.source_ids(), heading=f"Sources for lesson {self.number}")

@@ -1,0 +1,460 @@
+"""Each lesson's questions, exercises and activities, read from ``data/lessons/NN.toml``,
+and the pure functions that grade a student's answers.
+
+The format is documented in ``data/lessons/README.md``. Every entry is checked
+when the file is read: a missing or misspelt key, an answer that is not one of
+the choices or a source id that is not in the bibliography is a
+:class:`MaterialError` naming the file, the entry and the key.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import citations, data
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+from ._names import UnknownNameError, closest
+from .display import esc, feedback_box
+
+
+class MaterialError(ValueError):
+    """A lesson file that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    choices: tuple[str, ...]
+    answer: str
+    explanation: str
+    source_id: str
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class Wrong:
+    answer: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    kind: str  # number | choice | set | text
+    prompt: str
+    expected: Any
+    explanation: str
+    source_id: str
+    tolerance: float = 0.0
+    choices: tuple[str, ...] = ()
+    wrong: tuple[Wrong, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    answer: Mapping[str, tuple[str, ...]]  # dimension -> acceptable options
+    reason: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    prompt: str
+    dimensions: tuple[Dimension, ...]
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Material:
+    number: str
+    title: str
+    sources: tuple[str, ...]
+    questions: tuple[Question, ...]
+    exercises: tuple[Exercise, ...]
+    activities: tuple[Activity, ...]
+    path: Path = field(compare=False, default=Path())
+
+    def source_ids(self) -> list[str]:
+        """Every source the lesson names: its own list plus those its entries cite."""
+        ids = list(self.sources)
+        ids += [q.source_id for q in self.questions]
+        ids += [e.source_id for e in self.exercises]
+        ids += [i.source_id for a in self.activities for i in a.items]
+        return list(dict.fromkeys(ids))
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        for e in self.exercises:
+            if e.id == exercise_id:
+                return e
+        raise UnknownNameError(f"exercise of lesson {self.number}", exercise_id, [e.id for e in self.exercises])
+
+    def activity(self, activity_id: str) -> Activity:
+        for a in self.activities:
+            if a.id == activity_id:
+                return a
+        raise UnknownNameError(f"activity of lesson {self.number}", activity_id, [a.id for a in self.activities])
+
+
+# ---------------------------------------------------------------- reading
+
+_KINDS = ("number", "choice", "set", "text")
+
+
+class _Reader:
+    """Checks one TOML table's keys and types, naming the file and entry in every error."""
+
+    def __init__(self, file: str, where: str, table: Any) -> None:
+        self.file, self.where = file, where
+        if not isinstance(table, dict):
+            self.fail(f"expected a table of keys, got {type(table).__name__}")
+        self.table = table
+
+    def fail(self, message: str) -> None:
+        raise MaterialError(f"{self.file}, {self.where}: {message}")
+
+    def allow(self, *keys: str) -> None:
+        for key in self.table:
+            if key not in keys:
+                guess = closest(key, keys)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
+                self.fail(f"unknown key {key!r}{hint}; valid keys: {', '.join(keys)}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.table:
+            if default is ...:
+                self.fail(f"the key {key!r} is required")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and bool not in _as_tuple(kind):
+            names = " or ".join(k.__name__ for k in _as_tuple(kind))
+            self.fail(f"{key!r} should be {names}, got {type(value).__name__} {value!r}")
+        if isinstance(value, str) and not value.strip():
+            self.fail(f"{key!r} is empty")
+        return value
+
+    def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
+        values = self.get(key, list, default)
+        if values is None:
+            return ()
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            self.fail(f"{key!r} should be a list of non-empty strings")
+        if len(set(values)) != len(values):
+            self.fail(f"{key!r} has a repeated entry")
+        return tuple(values)
+
+    def source(self, key: str = "source_id") -> str:
+        sid = self.get(key, str)
+        if sid not in citations.source_ids():
+            self.fail(str(UnknownNameError("source id", sid, citations.source_ids())))
+        return sid
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _question(file: str, index: int, table: Any) -> Question:
+    r = _Reader(file, f"question {index}", table)
+    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator")
+    r.where = f"question {r.get('id', str)!r}"
+    choices = r.strings("choices")
+    if len(choices) < 2:
+        r.fail("a question needs at least two choices")
+    answer = r.get("answer", str)
+    if answer not in choices:
+        r.fail(f"the answer {answer!r} is not one of the choices {list(choices)}")
+    return Question(r.get("id", str), r.get("prompt", str), choices, answer, r.get("explanation", str),
+                    r.source(), r.get("locator", str, ""))
+
+
+def _exercise(file: str, index: int, table: Any) -> Exercise:
+    r = _Reader(file, f"exercise {index}", table)
+    r.allow("id", "kind", "prompt", "expected", "tolerance", "choices", "explanation", "source_id", "wrong")
+    r.where = f"exercise {r.get('id', str)!r}"
+    kind = r.get("kind", str)
+    if kind not in _KINDS:
+        r.fail(f"kind {kind!r} is not one of {', '.join(_KINDS)}")
+    choices = r.strings("choices", None)
+    if kind == "number":
+        expected = r.get("expected", (int, float))
+    elif kind == "choice":
+        expected = r.get("expected", str)
+        if expected not in choices:
+            r.fail(f"expected {expected!r} is not one of the choices {list(choices)}")
+    else:  # set: every item; text: every keyword (a list of alternatives counts once)
+        expected = r.get("expected", list)
+        if not expected:
+            r.fail("'expected' is empty")
+    wrong = []
+    for i, w in enumerate(r.get("wrong", list, [])):
+        wr = _Reader(file, f"{r.where}, wrong {i + 1}", w)
+        wr.allow("answer", "reason")
+        wrong.append(Wrong(wr.get("answer", (int, float, str, list)), wr.get("reason", str)))
+    return Exercise(r.get("id", str), kind, r.get("prompt", str), expected, r.get("explanation", str), r.source(),
+                    float(r.get("tolerance", (int, float), 0)), choices, tuple(wrong))
+
+
+def _activity(file: str, index: int, table: Any) -> Activity:
+    r = _Reader(file, f"activity {index}", table)
+    r.allow("id", "prompt", "dimension", "item")
+    r.where = f"activity {r.get('id', str)!r}"
+    dims = []
+    for i, d in enumerate(r.get("dimension", list)):
+        dr = _Reader(file, f"{r.where}, dimension {i + 1}", d)
+        dr.allow("name", "options")
+        dims.append(Dimension(dr.get("name", str), dr.strings("options")))
+    if not dims:
+        r.fail("an activity needs at least one [[activity.dimension]]")
+    items = []
+    for i, it in enumerate(r.get("item", list)):
+        ir = _Reader(file, f"{r.where}, item {i + 1}", it)
+        ir.allow("text", "answer", "reason", "source_id")
+        raw = ir.get("answer", dict)
+        answer: dict[str, tuple[str, ...]] = {}
+        for d in dims:
+            value = raw.get(d.name)
+            accepted = (value,) if isinstance(value, str) else tuple(value or ())
+            if not accepted or any(v not in d.options for v in accepted):
+                ir.fail(f"answer for {d.name!r} must be one or more of {list(d.options)}, got {value!r}")
+            answer[d.name] = accepted
+        extra = set(raw) - {d.name for d in dims}
+        if extra:
+            ir.fail(f"answer names unknown dimensions {sorted(extra)}; dimensions: {[d.name for d in dims]}")
+        items.append(Item(ir.get("text", str), answer, ir.get("reason", str), ir.source()))
+    if not items:
+        r.fail("an activity needs at least one [[activity.item]]")
+    return Activity(r.get("id", str), r.get("prompt", str), tuple(dims), tuple(items))
+
+
+def lesson_dir() -> Path:
+    return data.data_dir() / "lessons"
+
+
+def lesson_numbers() -> list[str]:
+    """Numbers of the lessons that have material, e.g. ['00', '01']."""
+    return sorted(p.stem for p in lesson_dir().glob("[0-9][0-9].toml"))
+
+
+@lru_cache(maxsize=32)
+def _read(path: Path, mtime: float) -> Material:
+    file = f"lessons/{path.name}"
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise MaterialError(f"{file}: not valid TOML ({exc})") from exc
+    r = _Reader(file, "top level", raw)
+    r.allow("number", "title", "sources", "question", "exercise", "activity")
+    for sid in r.strings("sources", ()):
+        if sid not in citations.source_ids():
+            r.fail(f"in 'sources': {UnknownNameError('source id', sid, citations.source_ids())}")
+    material = Material(
+        r.get("number", str), r.get("title", str), r.strings("sources", ()),
+        tuple(_question(file, i + 1, q) for i, q in enumerate(r.get("question", list, []))),
+        tuple(_exercise(file, i + 1, e) for i, e in enumerate(r.get("exercise", list, []))),
+        tuple(_activity(file, i + 1, a) for i, a in enumerate(r.get("activity", list, []))),
+        path,
+    )
+    if material.number != path.stem:
+        r.fail(f"number {material.number!r} does not match the file name {path.name}")
+    for what, entries in (("question", material.questions), ("exercise", material.exercises),
+                          ("activity", material.activities)):
+        ids = [e.id for e in entries]
+        if len(ids) != len(set(ids)):
+            r.fail(f"two {what}s share an id: {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
+    return material
+
+
+def material(number: str) -> Material:
+    """The material of one lesson, by its two-digit number ('00' ... '08')."""
+    if not isinstance(number, str):
+        raise TypeError(f"a lesson number is a two-digit string such as '01', not {type(number).__name__} {number!r}")
+    path = lesson_dir() / f"{number}.toml"
+    if not path.is_file():
+        raise UnknownNameError("lesson", number, lesson_numbers())
+    return _read(path, path.stat().st_mtime)
+
+
+# ---------------------------------------------------------------- grading
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The feedback on one answer: status 'correct', 'incorrect' or 'unanswered'."""
+
+    status: str
+    headline: str
+    detail: str = ""
+    source_id: str | None = None
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def html(self) -> str:
+        body = esc(self.detail)
+        if self.source_id:
+            body += f" <small>{esc(citations.cite(self.source_id))}</small>"
+        return feedback_box(self.status, self.headline, body)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        source = f" {citations.cite(self.source_id)}" if self.source_id else ""
+        return f"{self.headline} {self.detail}{source}".strip()
+
+
+NOT_ANSWERED = "Not answered yet."
+
+
+def _is_blank(answer: Any) -> bool:
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, str) and not answer.strip():
+        return True
+    return isinstance(answer, (list, tuple, set, frozenset, dict)) and len(answer) == 0
+
+
+def grade_question(question: Question, choice: Any) -> Verdict:
+    """Feedback on one quiz answer."""
+    if _is_blank(choice):
+        return Verdict("unanswered", NOT_ANSWERED, "Pick one of the choices, then check.")
+    if choice not in question.choices:
+        return Verdict("incorrect", "That is not one of the choices.",
+                       f"Choose one of: {'; '.join(question.choices)}.")
+    if choice == question.answer:
+        return Verdict("correct", "Correct.", question.explanation, question.source_id)
+    return Verdict("incorrect", "Not quite.", question.explanation, question.source_id)
+
+
+def _scalar(answer: Any) -> Any:
+    """Unwrap one-value pandas and numpy results so students may hand them in directly."""
+    if hasattr(answer, "shape") and getattr(answer, "size", None) == 1 and hasattr(answer, "to_numpy"):
+        return answer.to_numpy().ravel()[0]
+    if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
+        return answer.item()
+    return answer
+
+
+def _number(answer: Any) -> tuple[float | None, str | None]:
+    answer = _scalar(answer)
+    if isinstance(answer, bool):
+        return None, "You gave True or False; this exercise wants a number."
+    if isinstance(answer, numbers.Real):
+        value = float(answer)
+        if math.isnan(value):
+            return None, "Your answer is NaN (a missing value): check that your filter matched any rows."
+        return value, None
+    if isinstance(answer, str):
+        try:
+            float(answer.replace(",", "").rstrip("%"))
+        except ValueError:
+            return None, f"You gave the text {answer!r}; this exercise wants a number such as 42.5."
+        return None, f"You gave the number as text ({answer!r}); write it without quotes."
+    if hasattr(answer, "shape"):
+        return None, f"You gave a table or column with {getattr(answer, 'size', '?')} values; reduce it to one number."
+    return None, f"You gave a {type(answer).__name__}; this exercise wants a number."
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _matches(wrong: Wrong, answer: Any, tolerance: float) -> bool:
+    if isinstance(wrong.answer, (int, float)) and isinstance(answer, float):
+        return abs(answer - wrong.answer) <= max(tolerance, 1e-9)
+    if isinstance(wrong.answer, list):
+        return isinstance(answer, frozenset) and answer == frozenset(_norm(w) for w in wrong.answer)
+    return isinstance(answer, str) and _norm(answer) == _norm(wrong.answer)
+
+
+def _targeted(exercise: Exercise, answer: Any, fallback: str) -> Verdict:
+    for w in exercise.wrong:
+        if _matches(w, answer, exercise.tolerance):
+            return Verdict("incorrect", "Not quite.", w.reason)
+    return Verdict("incorrect", "Not quite.", fallback)
+
+
+def grade_exercise(exercise: Exercise, answer: Any) -> Verdict:
+    """Feedback on an exercise answer: unanswered, correct, or not quite with a reason."""
+    if _is_blank(answer):
+        return Verdict("unanswered", NOT_ANSWERED, "Replace the ... in the starter cell with your answer and run both cells.")
+    correct = Verdict("correct", "Correct.", exercise.explanation, exercise.source_id)
+    if exercise.kind == "number":
+        value, problem = _number(answer)
+        if problem:
+            return Verdict("incorrect", "Not quite.", problem)
+        if abs(value - exercise.expected) <= exercise.tolerance + 1e-9:
+            return correct
+        direction = "high" if value > exercise.expected else "low"
+        return _targeted(exercise, value, f"{value:g} is too {direction}. Check your steps against the text above.")
+    if exercise.kind == "choice":
+        if not isinstance(answer, str):
+            return Verdict("incorrect", "Not quite.", f"Answer with one of the options as text: {'; '.join(exercise.choices)}.")
+        by_norm = {_norm(c): c for c in exercise.choices}
+        if _norm(answer) not in by_norm:
+            guess = closest(answer, exercise.choices)
+            hint = f" Did you mean {guess!r}?" if guess else ""
+            return Verdict("incorrect", "That is not one of the options.", f"Options: {'; '.join(exercise.choices)}.{hint}")
+        if by_norm[_norm(answer)] == exercise.expected:
+            return correct
+        return _targeted(exercise, answer, "That option does not fit. Reread the section and try another.")
+    if exercise.kind == "set":
+        if isinstance(answer, str) or not isinstance(answer, Iterable):
+            return Verdict("incorrect", "Not quite.", "Give a list of items, e.g. ['a', 'b'].")
+        given = frozenset(_norm(a) for a in answer)
+        wanted = frozenset(_norm(e) for e in exercise.expected)
+        if given == wanted:
+            return correct
+        extra = sorted(given - wanted)
+        missing = len(wanted - given)
+        parts = []
+        if extra:
+            parts.append(f"these do not belong: {', '.join(extra)}")
+        if missing:
+            parts.append(f"{missing} item{'s are' if missing > 1 else ' is'} missing")
+        return _targeted(exercise, given, "; ".join(parts).capitalize() + ".")
+    # text: every keyword (or one of its alternatives) must appear
+    if not isinstance(answer, str):
+        return Verdict("incorrect", "Not quite.", "Write your answer as text in quotes.")
+    text = _norm(answer)
+    missing = [k for k in exercise.expected if not any(_norm(alt) in text for alt in _alternatives(k))]
+    if not missing:
+        return correct
+    return _targeted(exercise, answer, f"Your answer misses {len(missing)} key idea{'s' if len(missing) > 1 else ''}.")
+
+
+def _alternatives(keyword: str | list[str]) -> list[str]:
+    return [keyword] if isinstance(keyword, str) else list(keyword)
+
+
+def grade_item(item: Item, chosen: Mapping[str, Any]) -> Verdict:
+    """Feedback on one sorted item: every dimension must be set and acceptable."""
+    if any(_is_blank(chosen.get(d)) for d in item.answer):
+        return Verdict("unanswered", NOT_ANSWERED, "Choose a place for this item.")
+    wrong = [d for d, ok in item.answer.items() if chosen.get(d) not in ok]
+    if not wrong:
+        return Verdict("correct", "Correct.", item.reason, item.source_id)
+    expected = "; ".join(f"{d}: {' or '.join(item.answer[d])}" for d in wrong)
+    return Verdict("incorrect", "Not quite.", f"Better: {expected}. {item.reason}", item.source_id)

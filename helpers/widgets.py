@@ -1,0 +1,230 @@
+"""Widgets: thin glue between ipywidgets and the pure grading and chart functions.
+
+Every widget writes its results into HTML widgets by assigning ``.value``
+(never ``print``), so the same code works in JupyterLab, under nbval and in
+plain Python tests. Where widgets cannot render (GitHub, nbviewer, an HTML
+export), each shows a one-line note instead of its internal repr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from . import charts
+from .display import Rich, esc, feedback_box
+from .material import Activity, Question, Verdict, grade_item, grade_question
+
+STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
+
+
+class CourseBox(w.VBox):
+    """A VBox that shows a helpful note, not its repr, where widgets cannot render."""
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = STATIC_NOTE
+        return bundle
+
+
+def _html(value: str = "") -> w.HTML:
+    return w.HTML(value=value, layout=w.Layout(width="auto"))
+
+
+def _score_html(correct: int, answered: int, total: int) -> str:
+    return (f"<div class='sp-score' style='font-size:110%'><b>Score: {correct} / {total}</b>"
+            f" <span style='color:#555'>({answered} of {total} answered)</span></div>")
+
+
+class Quiz(CourseBox):
+    """Multiple-choice questions with immediate feedback, a running score and a reset."""
+
+    def __init__(self, questions: Sequence[Question], title: str = "Check your understanding") -> None:
+        if not questions:
+            raise ValueError("a quiz needs at least one question")
+        self.questions = list(questions)
+        self.verdicts: list[Verdict | None] = [None] * len(self.questions)
+        self.score = _html()
+        self.radios = [w.RadioButtons(options=list(q.choices), value=None, layout=w.Layout(width="auto"))
+                       for q in self.questions]
+        self.feedback = [_html() for _ in self.questions]
+        self.buttons = [w.Button(description="Check", button_style="primary", icon="check") for _ in self.questions]
+        for i, button in enumerate(self.buttons):
+            button.on_click(lambda _b, i=i: self.check(i))
+        self.reset_button = w.Button(description="Try again", icon="refresh")
+        self.reset_button.on_click(lambda _b: self.reset())
+        rows = []
+        for i, q in enumerate(self.questions):
+            prompt = _html(f"<p style='margin:10px 0 2px'><b>{i + 1}.</b> {esc(q.prompt)}</p>")
+            rows.append(w.VBox([prompt, self.radios[i], self.buttons[i], self.feedback[i]],
+                               layout=w.Layout(margin="0 0 8px 0")))
+        super().__init__([_html(f"<h4>{esc(title)}</h4>"), self.score, *rows, self.reset_button])
+        self._update_score()
+
+    def answer(self, index: int, choice: str | None) -> Verdict:
+        """Select ``choice`` for question ``index`` and check it (as a click would)."""
+        self._question(index)
+        if choice is not None and choice not in self.radios[index].options:
+            self.radios[index].value = None
+        else:
+            self.radios[index].value = choice
+        return self.check(index, choice)
+
+    def check(self, index: int, choice: Any = ...) -> Verdict:
+        """Grade question ``index`` with the selected (or given) choice and show the feedback."""
+        question = self._question(index)
+        verdict = grade_question(question, self.radios[index].value if choice is ... else choice)
+        self.verdicts[index] = verdict if verdict.status != "unanswered" else None
+        self.feedback[index].value = verdict.html()
+        self._update_score()
+        return verdict
+
+    def reset(self) -> None:
+        """Clear every answer, feedback and the score."""
+        for radio, feedback in zip(self.radios, self.feedback):
+            radio.value = None
+            feedback.value = ""
+        self.verdicts = [None] * len(self.questions)
+        self._update_score()
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for v in self.verdicts if v is not None and v.correct)
+
+    def _question(self, index: int) -> Question:
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.questions):
+            raise IndexError(f"question index {index!r} is out of range: this quiz has questions 0 to {len(self.questions) - 1}")
+        return self.questions[index]
+
+    def _update_score(self) -> None:
+        answered = sum(v is not None for v in self.verdicts)
+        self.score.value = _score_html(self.correct, answered, len(self.questions))
+
+
+PLACEHOLDER = "— choose —"
+
+
+class Sorter(CourseBox):
+    """Place each item in a category (on one or more dimensions) and get feedback per item."""
+
+    def __init__(self, activity: Activity) -> None:
+        self.activity = activity
+        self.dropdowns: list[dict[str, w.Dropdown]] = []
+        self.feedback = [_html() for _ in activity.items]
+        rows = []
+        for i, item in enumerate(activity.items):
+            menus = {d.name: w.Dropdown(options=[(PLACEHOLDER, None)] + [(o, o) for o in d.options], value=None,
+                                        description=d.name if len(activity.dimensions) > 1 else "",
+                                        layout=w.Layout(width="auto"))
+                     for d in activity.dimensions}
+            self.dropdowns.append(menus)
+            text = _html(f"<p style='margin:8px 0 2px'><b>{i + 1}.</b> {esc(item.text)}</p>")
+            rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]))
+        self.score = _html()
+        self.check_button = w.Button(description="Check my sorting", button_style="primary", icon="check")
+        self.check_button.on_click(lambda _b: self.check())
+        self.reset_button = w.Button(description="Start again", icon="refresh")
+        self.reset_button.on_click(lambda _b: self.reset())
+        super().__init__([_html(f"<p>{esc(activity.prompt)}</p>"), *rows,
+                          w.HBox([self.check_button, self.reset_button]), self.score])
+
+    def choose(self, index: int, **choices: str | None) -> None:
+        """Set item ``index`` to the given option per dimension, as a student would."""
+        if not isinstance(index, int) or not 0 <= index < len(self.dropdowns):
+            raise IndexError(f"item index {index!r} is out of range: there are items 0 to {len(self.dropdowns) - 1}")
+        for name, option in choices.items():
+            if name not in self.dropdowns[index]:
+                raise KeyError(f"no dimension {name!r}; dimensions: {list(self.dropdowns[index])}")
+            menu = self.dropdowns[index][name]
+            valid = [v for _, v in menu.options if v is not None]
+            if option is not None and option not in valid:
+                raise ValueError(f"{option!r} is not an option for {name!r}; options: {valid}")
+            menu.value = option
+
+    def check(self) -> list[Verdict]:
+        """Grade every item and show per-item feedback and the score."""
+        verdicts = []
+        for item, menus, box in zip(self.activity.items, self.dropdowns, self.feedback):
+            verdict = grade_item(item, {name: menu.value for name, menu in menus.items()})
+            box.value = verdict.html()
+            verdicts.append(verdict)
+        right = sum(v.correct for v in verdicts)
+        answered = sum(v.status != "unanswered" for v in verdicts)
+        self.score.value = _score_html(right, answered, len(verdicts))
+        return verdicts
+
+    def reset(self) -> None:
+        for menus, box in zip(self.dropdowns, self.feedback):
+            for menu in menus.values():
+                menu.value = None
+            box.value = ""
+        self.score.value = ""
+
+
+def to_html(result: Any) -> str:
+    """HTML for whatever an explorer's view returns: a chart, a table, a Rich block or text."""
+    if hasattr(result, "to_dict") and hasattr(result, "mark_point"):
+        return f"<div class='sp-chart'>{charts.svg(result)}</div>"
+    if isinstance(result, pd.DataFrame):
+        return result.to_html(index=False, escape=True, na_rep="", classes="sp-table", border=0)
+    if isinstance(result, Rich):
+        return result.html
+    if isinstance(result, (list, tuple)):
+        return "".join(to_html(part) for part in result)
+    return f"<p>{esc(result)}</p>"
+
+
+class Explorer(CourseBox):
+    """Controls on top, a view below that ``view(**values)`` redraws on every change.
+
+    ``controls`` map a keyword of ``view`` to a list of options (a dropdown), a
+    (min, max) pair of ints (a slider), a bool (a checkbox) or a ready widget.
+    """
+
+    def __init__(self, view: Callable[..., Any], **controls: Any) -> None:
+        if not callable(view):
+            raise TypeError(f"view must be a function of the controls' values, not {type(view).__name__}")
+        if not controls:
+            raise ValueError("an explorer needs at least one control, e.g. country=['China', 'Russia']")
+        self.view = view
+        self.controls = {name: _control(name, spec) for name, spec in controls.items()}
+        self.output = _html()
+        for control in self.controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.output])
+        self.update()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values: Any) -> None:
+        """Change controls by name, as a student would."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise KeyError(f"no control {name!r}; controls: {list(self.controls)}")
+            self.controls[name].value = value
+
+    def update(self) -> None:
+        try:
+            self.output.value = to_html(self.view(**self.values))
+        except Exception as exc:  # a bad combination must not break the widget: say what happened
+            self.output.value = feedback_box("info", "Nothing to show for this choice.", esc(exc))
+
+
+def _control(name: str, spec: Any) -> w.ValueWidget:
+    label = name.replace("_", " ")
+    style = {"description_width": "initial"}
+    if isinstance(spec, w.ValueWidget):
+        return spec
+    if isinstance(spec, bool):
+        return w.Checkbox(value=spec, description=label, style=style)
+    if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec):
+        return w.IntRangeSlider(value=spec, min=spec[0], max=spec[1], description=label, style=style)
+    if isinstance(spec, (list, tuple)) and spec:
+        return w.Dropdown(options=list(spec), description=label, style=style)
+    raise TypeError(f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, "
+                    f"not {spec!r}")
