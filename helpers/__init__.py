@@ -28,3 +28,13 @@ __all__ = [
 ]
 
 _charts.enable()
+
+
+def __getattr__(name: str):
+    """Reach lesson-specific submodules as ``h.<module>`` without importing them all at start-up."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(f"{__name__}.{name}") is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    return importlib.import_module(f"{__name__}.{name}")

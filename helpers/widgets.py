@@ -22,7 +22,17 @@ STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
 
 
 class CourseBox(w.VBox):
-    """A VBox that shows a helpful note, not its repr, where widgets cannot render."""
+    """A VBox that shows a helpful note, not its repr, where widgets cannot render.
+
+    Each kind of course widget carries a CSS class (``css_class``) that tests and styles can find.
+    """
+
+    css_class = "sp-widget"
+
+    def __init__(self, children: Sequence[w.Widget] = (), **kwargs: Any) -> None:
+        super().__init__(list(children), **kwargs)
+        self.add_class("sp-widget")
+        self.add_class(self.css_class)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -41,6 +51,8 @@ def _score_html(correct: int, answered: int, total: int) -> str:
 
 class Quiz(CourseBox):
     """Multiple-choice questions with immediate feedback, a running score and a reset."""
+
+    css_class = "sp-quiz"
 
     def __init__(self, questions: Sequence[Question], title: str = "Check your understanding") -> None:
         if not questions:
@@ -109,6 +121,8 @@ PLACEHOLDER = "— choose —"
 
 class Sorter(CourseBox):
     """Place each item in a category (on one or more dimensions) and get feedback per item."""
+
+    css_class = "sp-sorter"
 
     def __init__(self, activity: Activity) -> None:
         self.activity = activity
@@ -184,6 +198,8 @@ class Explorer(CourseBox):
     (min, max) pair of ints (a slider), a bool (a checkbox) or a ready widget.
     """
 
+    css_class = "sp-explorer"
+
     def __init__(self, view: Callable[..., Any], **controls: Any) -> None:
         if not callable(view):
             raise TypeError(f"view must be a function of the controls' values, not {type(view).__name__}")
@@ -192,6 +208,7 @@ class Explorer(CourseBox):
         self.view = view
         self.controls = {name: _control(name, spec) for name, spec in controls.items()}
         self.output = _html()
+        self.output.add_class("sp-explorer-output")
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.output])

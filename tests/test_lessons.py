@@ -1,0 +1,159 @@
+"""The anatomy every lesson must have (see README, "How a lesson works")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import helpers
+from helpers import citations
+from helpers.material import material
+
+from .conftest import LESSONS, ROOT
+
+SETUP_TEMPLATE = 'import altair as alt\nimport pandas as pd\n\nimport helpers as h\n\nlesson = h.Lesson("{n}")'
+CITATION = re.compile(r"\[([^\[\]]*?(?:\d{4}[a-z]?|n\.d\.)[^\[\]]*?)\](?!\()")
+EXERCISE = re.compile(r"^### Exercise (\d+\.\d+)\s*$", re.M)
+FORBIDDEN = [r"pip install", r"sys\.path", r"os\.chdir", r"https?://", r"requests\.", r"urllib"]
+
+
+def text(cell: dict) -> str:
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
+def number_of(path) -> str:
+    return path.name[:2]
+
+
+def markdown(nb: dict) -> list[str]:
+    return [text(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_lessons_exist_and_are_numbered_from_00():
+    numbers = [number_of(p) for p in LESSONS]
+    assert numbers, "no lessons found in lessons/"
+    assert numbers == [f"{i:02d}" for i in range(len(numbers))], f"lessons must be numbered 00, 01, ... without gaps: {numbers}"
+
+
+def test_title_cell_has_number_summary_duration_objectives_and_assumptions(notebook):
+    path, nb = notebook
+    first = text(nb["cells"][0])
+    assert nb["cells"][0]["cell_type"] == "markdown"
+    assert re.match(rf"# {number_of(path)} · \S", first), f"{path.name}: title must read '# {number_of(path)} · Title'"
+    assert re.search(r"\*Duration:\*\s*(about )?\d+", first), f"{path.name}: no '*Duration:*' line"
+    assert "you will be able to" in first, f"{path.name}: no learning objectives"
+    assert len(re.findall(r"^\d+\. ", first, re.M)) >= 3, f"{path.name}: list at least three objectives"
+    assert "*Assumes:*" in first, f"{path.name}: no '*Assumes:*' line"
+
+
+def test_one_setup_cell_first_and_identical_across_lessons(notebook):
+    path, nb = notebook
+    cells = code_cells(nb)
+    setups = [c for c in cells if "setup" in c["metadata"].get("tags", [])]
+    assert len(setups) == 1, f"{path.name}: exactly one code cell must be tagged 'setup'"
+    assert setups[0] is cells[0], f"{path.name}: the setup cell must be the first code cell"
+    assert text(setups[0]).strip() == SETUP_TEMPLATE.format(n=number_of(path))
+
+
+def test_no_path_juggling_installs_or_network(notebook):
+    path, nb = notebook
+    for cell in code_cells(nb):
+        for pattern in FORBIDDEN:
+            assert not re.search(pattern, text(cell)), f"{path.name}: code cell uses {pattern!r}:\n{text(cell)}"
+
+
+def test_exercises_have_starter_check_and_collapsed_solution(notebook):
+    path, nb = notebook
+    cells = nb["cells"]
+    found = []
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        for ex_id in EXERCISE.findall(text(cell)):
+            found.append(ex_id)
+            starter, check, solution = cells[i + 1 : i + 4]
+            assert starter["cell_type"] == "code" and "..." in text(starter), f"{path.name} {ex_id}: starter with ... expected"
+            assert f'lesson.check("{ex_id}",' in text(check), f"{path.name} {ex_id}: check cell must call lesson.check"
+            assert "solution" in solution["metadata"].get("tags", []), f"{path.name} {ex_id}: solution must be tagged"
+            assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True, f"{path.name} {ex_id}: collapse it"
+            assert f'lesson.check("{ex_id}",' in text(solution), f"{path.name} {ex_id}: solution should run the check"
+    declared = [e.id for e in material(number_of(path)).exercises]
+    assert sorted(found) == sorted(declared), f"{path.name}: exercises in notebook {found} vs data/lessons {declared}"
+    for cell in cells:
+        if "solution" in cell["metadata"].get("tags", []):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+def test_quiz_then_sources_close_the_lesson(notebook):
+    path, nb = notebook
+    headings = [m.strip() for m in markdown(nb) if m.startswith("## ")]
+    assert any(h.startswith("## Check your understanding") for h in headings), f"{path.name}: no quiz section"
+    assert any(h.startswith("## Sources") for h in headings), f"{path.name}: no Sources section"
+    assert text(nb["cells"][-1]).strip() == "lesson.sources()", f"{path.name}: the last cell must be lesson.sources()"
+    assert any(text(c).strip() == "lesson.quiz()" for c in code_cells(nb)), f"{path.name}: no lesson.quiz() cell"
+    n_questions = len(material(number_of(path)).questions)
+    assert n_questions >= 6, f"{path.name}: the quiz needs at least six questions, has {n_questions}"
+
+
+def test_discussion_prompts(notebook):
+    path, nb = notebook
+    prompts = sum(m.count("💬 **Discussion") for m in markdown(nb))
+    assert prompts >= 3, f"{path.name}: at least three discussion prompts, found {prompts}"
+
+
+def test_every_inline_citation_is_in_the_bibliography_and_the_lessons_sources(notebook):
+    path, nb = notebook
+    labels = {v: k for k, v in citations.short_labels().items()}
+    listed = set(material(number_of(path)).source_ids())
+    for md in markdown(nb):
+        for group in CITATION.findall(md):
+            for part in group.split(";"):
+                label = re.sub(r",\s*(p|pp|para|paras|section|ch|abstract)\b.*$", "", part.strip())
+                assert label in labels, f"{path.name}: citation [{part.strip()}] is not a label in bibliography.csv"
+                assert labels[label] in listed, f"{path.name}: [{label}] is cited but {labels[label]} is not in data/lessons/{number_of(path)}.toml sources"
+
+
+def test_committed_outputs_ran_in_order_without_errors(notebook):
+    path, nb = notebook
+    counts = [c["execution_count"] for c in code_cells(nb)]
+    assert None not in counts, f"{path.name}: some cells have not been run; run `python -m helpers execute {path.name}`"
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: cells were run out of order"
+    for cell in code_cells(nb):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"{path.name}: stored error output in:\n{text(cell)}"
+            assert out.get("name") != "stderr", f"{path.name}: stored stderr output: {out.get('text')}"
+
+
+def outputs_with(nb: dict, mime: str) -> int:
+    return sum(mime in out.get("data", {}) for c in code_cells(nb) for out in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", [p for p in LESSONS if number_of(p) != "00"], ids=lambda p: p.stem)
+def test_teaching_lessons_meet_the_bar(path):
+    from .conftest import read_notebook
+
+    nb = read_notebook(path)
+    words = sum(len(re.findall(r"[\w’'-]+", m)) for m in markdown(nb))
+    assert 1500 <= words <= 3000, f"{path.name}: {words} words of prose; the bar is 1,500 to 3,000"
+    assert outputs_with(nb, "image/svg+xml") >= 2, f"{path.name}: at least two charts"
+    assert outputs_with(nb, "application/vnd.jupyter.widget-view+json") >= 2, f"{path.name}: a widget besides the quiz"
+    assert len(EXERCISE.findall("\n".join(markdown(nb)))) >= 2, f"{path.name}: at least two exercises"
+
+
+def test_every_lesson_material_file_has_a_notebook():
+    numbers = {number_of(p) for p in LESSONS}
+    orphans = [n for n in helpers.material.lesson_numbers() if n not in numbers]
+    assert not orphans, f"data/lessons has material for lessons without a notebook: {orphans}"
+
+
+def test_readme_course_map_marks_existing_lessons_ready():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in LESSONS:
+        row = next((line for line in readme.splitlines() if line.startswith(f"| {number_of(path)} |")), "")
+        assert f"(lessons/{path.name})" in row and row.rstrip().endswith("| ready |"), f"README: link {path.name} and mark it ready"
