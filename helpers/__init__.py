@@ -22,9 +22,27 @@ from .material import MaterialError
 from .widgets import Explorer, Quiz, Sorter
 
 __all__ = [
-    "DataError", "Explorer", "Lesson", "MaterialError", "Quiz", "Sorter", "UnknownNameError",
-    "bar", "bibliography", "check_environment", "cite", "data_dir", "define", "finish", "line", "load",
-    "reference", "source", "tables", "timeline", "widget_probe",
+    "DataError",
+    "Explorer",
+    "Lesson",
+    "MaterialError",
+    "Quiz",
+    "Sorter",
+    "UnknownNameError",
+    "bar",
+    "bibliography",
+    "check_environment",
+    "cite",
+    "data_dir",
+    "define",
+    "finish",
+    "line",
+    "load",
+    "reference",
+    "source",
+    "tables",
+    "timeline",
+    "widget_probe",
 ]
 
 _charts.enable()

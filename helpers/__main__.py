@@ -17,7 +17,9 @@ def lesson_paths(names: list[str]) -> list[Path]:
     paths = [Path(n) for n in names]
     missing = [str(p) for p in paths if not p.is_file() or p.suffix != ".ipynb"]
     if missing:
-        raise SystemExit(f"not a notebook: {', '.join(missing)}. Lessons: {', '.join(p.name for p in lesson_paths([]))}")
+        raise SystemExit(
+            f"not a notebook: {', '.join(missing)}. Lessons: {', '.join(p.name for p in lesson_paths([]))}"
+        )
     return paths
 
 
@@ -29,8 +31,13 @@ def execute(path: Path, timeout: int = 300) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     # record_timing=False keeps per-cell timestamps out of the committed file.
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

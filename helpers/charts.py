@@ -180,7 +180,9 @@ def line(
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)
         .encode(
             x=alt.X(f"{x}:{x_type}", title=x_title or x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{y}:Q", title=y_title or y.replace("_", " "), scale=alt.Scale(reverse=reverse_y, zero=not reverse_y)),
+            y=alt.Y(
+                f"{y}:Q", title=y_title or y.replace("_", " "), scale=alt.Scale(reverse=reverse_y, zero=not reverse_y)
+            ),
             color=_colour(colour, frame),
         )
         .properties(width=WIDTH)

@@ -198,7 +198,9 @@ def _typed_rows(name: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     typed: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=1):
         if None in row:  # more cells than header columns
-            problems.append(Problem(file, number, None, f"has {len(header) + len(row[None])} cells, expected {len(header)}"))
+            problems.append(
+                Problem(file, number, None, f"has {len(header) + len(row[None])} cells, expected {len(header)}")
+            )
             continue
         out: dict[str, Any] = {}
         for field in fields:

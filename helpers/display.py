@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 
@@ -21,7 +22,7 @@ class Rich:
 
 def esc(value: object) -> str:
     """Escape any value for HTML; missing values become an empty string."""
-    if value is None or value != value:  # NaN and pd.NA compare unequal to themselves
+    if value is None or isinstance(value, float) and math.isnan(value) or type(value).__name__ == "NAType":
         return ""
     return escape(str(value), quote=True)
 

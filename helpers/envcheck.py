@@ -31,7 +31,9 @@ def _package(name: str) -> Check:
 def _python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
     ok = sys.version_info >= (3, 10)
-    return Check("Python", ok, version, "" if ok else "Install Python 3.10 or newer and make a new virtual environment.")
+    return Check(
+        "Python", ok, version, "" if ok else "Install Python 3.10 or newer and make a new virtual environment."
+    )
 
 
 def _data() -> Check:
@@ -42,8 +44,12 @@ def _data() -> Check:
         return Check("course data", False, str(exc), FIX_INSTALL)
     if broken:
         first = next(iter(broken.values()))[0]
-        return Check("course data", False, f"{len(broken)} table(s) fail validation, e.g. {first}",
-                     "Restore data/ from the repository (git checkout data/).")
+        return Check(
+            "course data",
+            False,
+            f"{len(broken)} table(s) fail validation, e.g. {first}",
+            "Restore data/ from the repository (git checkout data/).",
+        )
     return Check("course data", True, f"{len(data.tables())} tables, all valid, in {folder}")
 
 
@@ -86,6 +92,8 @@ def widget_probe():
 
     from .widgets import CourseBox
 
-    label = w.HTML("<div class='sp-feedback sp-correct' style='background:#e7f4ec;padding:8px;border-left:4px solid "
-                   "#00734a'><b>✔ Widgets work.</b> You can use the quizzes and explorers.</div>")
+    label = w.HTML(
+        "<div class='sp-feedback sp-correct' style='background:#e7f4ec;padding:8px;border-left:4px solid "
+        "#00734a'><b>✔ Widgets work.</b> You can use the quizzes and explorers.</div>"
+    )
     return CourseBox([label])

@@ -41,8 +41,12 @@ def define(*terms: str) -> Rich:
         if row["terms_source_id"] and row["terms_source_id"] != row["source_id"]:
             cites.append(citations.cite(row["terms_source_id"]))
         extra = f"<br><small>{esc('; '.join(equivalents))}</small>" if equivalents else ""
-        html.append(f"<dt><b>{esc(row['term'])}</b></dt><dd>{esc(row['definition'])} "
-                    f"<small>{esc(' '.join(cites))}</small>{extra}</dd>")
-        text.append(f"{row['term']}: {row['definition']} {' '.join(cites)}"
-                    + (f" ({'; '.join(equivalents)})" if equivalents else ""))
+        html.append(
+            f"<dt><b>{esc(row['term'])}</b></dt><dd>{esc(row['definition'])} "
+            f"<small>{esc(' '.join(cites))}</small>{extra}</dd>"
+        )
+        text.append(
+            f"{row['term']}: {row['definition']} {' '.join(cites)}"
+            + (f" ({'; '.join(equivalents)})" if equivalents else "")
+        )
     return Rich(f"<dl class='sp-glossary'>{''.join(html)}</dl>", "\n".join(text))

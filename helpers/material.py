@@ -183,8 +183,15 @@ def _question(file: str, index: int, table: Any) -> Question:
     answer = r.get("answer", str)
     if answer not in choices:
         r.fail(f"the answer {answer!r} is not one of the choices {list(choices)}")
-    return Question(r.get("id", str), r.get("prompt", str), choices, answer, r.get("explanation", str),
-                    r.source(), r.get("locator", str, ""))
+    return Question(
+        r.get("id", str),
+        r.get("prompt", str),
+        choices,
+        answer,
+        r.get("explanation", str),
+        r.source(),
+        r.get("locator", str, ""),
+    )
 
 
 def _exercise(file: str, index: int, table: Any) -> Exercise:
@@ -210,8 +217,17 @@ def _exercise(file: str, index: int, table: Any) -> Exercise:
         wr = _Reader(file, f"{r.where}, wrong {i + 1}", w)
         wr.allow("answer", "reason")
         wrong.append(Wrong(wr.get("answer", (int, float, str, list)), wr.get("reason", str)))
-    return Exercise(r.get("id", str), kind, r.get("prompt", str), expected, r.get("explanation", str), r.source(),
-                    float(r.get("tolerance", (int, float), 0)), choices, tuple(wrong))
+    return Exercise(
+        r.get("id", str),
+        kind,
+        r.get("prompt", str),
+        expected,
+        r.get("explanation", str),
+        r.source(),
+        float(r.get("tolerance", (int, float), 0)),
+        choices,
+        tuple(wrong),
+    )
 
 
 def _activity(file: str, index: int, table: Any) -> Activity:
@@ -269,7 +285,9 @@ def _read(path: Path, mtime: float) -> Material:
         if sid not in citations.source_ids():
             r.fail(f"in 'sources': {UnknownNameError('source id', sid, citations.source_ids())}")
     material = Material(
-        r.get("number", str), r.get("title", str), r.strings("sources", ()),
+        r.get("number", str),
+        r.get("title", str),
+        r.strings("sources", ()),
         tuple(_question(file, i + 1, q) for i, q in enumerate(r.get("question", list, []))),
         tuple(_exercise(file, i + 1, e) for i, e in enumerate(r.get("exercise", list, []))),
         tuple(_activity(file, i + 1, a) for i, a in enumerate(r.get("activity", list, []))),
@@ -277,8 +295,11 @@ def _read(path: Path, mtime: float) -> Material:
     )
     if material.number != path.stem:
         r.fail(f"number {material.number!r} does not match the file name {path.name}")
-    for what, entries in (("question", material.questions), ("exercise", material.exercises),
-                          ("activity", material.activities)):
+    for what, entries in (
+        ("question", material.questions),
+        ("exercise", material.exercises),
+        ("activity", material.activities),
+    ):
         ids = [e.id for e in entries]
         if len(ids) != len(set(ids)):
             r.fail(f"two {what}s share an id: {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
@@ -341,8 +362,7 @@ def grade_question(question: Question, choice: Any) -> Verdict:
     if _is_blank(choice):
         return Verdict("unanswered", NOT_ANSWERED, "Pick one of the choices, then check.")
     if choice not in question.choices:
-        return Verdict("incorrect", "That is not one of the choices.",
-                       f"Choose one of: {'; '.join(question.choices)}.")
+        return Verdict("incorrect", "That is not one of the choices.", f"Choose one of: {'; '.join(question.choices)}.")
     if choice == question.answer:
         return Verdict("correct", "Correct.", question.explanation, question.source_id)
     return Verdict("incorrect", "Not quite.", question.explanation, question.source_id)
@@ -399,7 +419,9 @@ def _targeted(exercise: Exercise, answer: Any, fallback: str) -> Verdict:
 def grade_exercise(exercise: Exercise, answer: Any) -> Verdict:
     """Feedback on an exercise answer: unanswered, correct, or not quite with a reason."""
     if _is_blank(answer):
-        return Verdict("unanswered", NOT_ANSWERED, "Replace the ... in the starter cell with your answer and run both cells.")
+        return Verdict(
+            "unanswered", NOT_ANSWERED, "Replace the ... in the starter cell with your answer and run both cells."
+        )
     correct = Verdict("correct", "Correct.", exercise.explanation, exercise.source_id)
     if exercise.kind == "number":
         value, problem = _number(answer)
@@ -411,12 +433,16 @@ def grade_exercise(exercise: Exercise, answer: Any) -> Verdict:
         return _targeted(exercise, value, f"{value:g} is too {direction}. Check your steps against the text above.")
     if exercise.kind == "choice":
         if not isinstance(answer, str):
-            return Verdict("incorrect", "Not quite.", f"Answer with one of the options as text: {'; '.join(exercise.choices)}.")
+            return Verdict(
+                "incorrect", "Not quite.", f"Answer with one of the options as text: {'; '.join(exercise.choices)}."
+            )
         by_norm = {_norm(c): c for c in exercise.choices}
         if _norm(answer) not in by_norm:
             guess = closest(answer, exercise.choices)
             hint = f" Did you mean {guess!r}?" if guess else ""
-            return Verdict("incorrect", "That is not one of the options.", f"Options: {'; '.join(exercise.choices)}.{hint}")
+            return Verdict(
+                "incorrect", "That is not one of the options.", f"Options: {'; '.join(exercise.choices)}.{hint}"
+            )
         if by_norm[_norm(answer)] == exercise.expected:
             return correct
         return _targeted(exercise, answer, "That option does not fit. Reread the section and try another.")

@@ -45,8 +45,10 @@ def _html(value: str = "") -> w.HTML:
 
 
 def _score_html(correct: int, answered: int, total: int) -> str:
-    return (f"<div class='sp-score' style='font-size:110%'><b>Score: {correct} / {total}</b>"
-            f" <span style='color:#555'>({answered} of {total} answered)</span></div>")
+    return (
+        f"<div class='sp-score' style='font-size:110%'><b>Score: {correct} / {total}</b>"
+        f" <span style='color:#555'>({answered} of {total} answered)</span></div>"
+    )
 
 
 class Quiz(CourseBox):
@@ -60,8 +62,9 @@ class Quiz(CourseBox):
         self.questions = list(questions)
         self.verdicts: list[Verdict | None] = [None] * len(self.questions)
         self.score = _html()
-        self.radios = [w.RadioButtons(options=list(q.choices), value=None, layout=w.Layout(width="auto"))
-                       for q in self.questions]
+        self.radios = [
+            w.RadioButtons(options=list(q.choices), value=None, layout=w.Layout(width="auto")) for q in self.questions
+        ]
         self.feedback = [_html() for _ in self.questions]
         self.buttons = [w.Button(description="Check", button_style="primary", icon="check") for _ in self.questions]
         for i, button in enumerate(self.buttons):
@@ -71,8 +74,9 @@ class Quiz(CourseBox):
         rows = []
         for i, q in enumerate(self.questions):
             prompt = _html(f"<p style='margin:10px 0 2px'><b>{i + 1}.</b> {esc(q.prompt)}</p>")
-            rows.append(w.VBox([prompt, self.radios[i], self.buttons[i], self.feedback[i]],
-                               layout=w.Layout(margin="0 0 8px 0")))
+            rows.append(
+                w.VBox([prompt, self.radios[i], self.buttons[i], self.feedback[i]], layout=w.Layout(margin="0 0 8px 0"))
+            )
         super().__init__([_html(f"<h4>{esc(title)}</h4>"), self.score, *rows, self.reset_button])
         self._update_score()
 
@@ -108,7 +112,9 @@ class Quiz(CourseBox):
 
     def _question(self, index: int) -> Question:
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.questions):
-            raise IndexError(f"question index {index!r} is out of range: this quiz has questions 0 to {len(self.questions) - 1}")
+            raise IndexError(
+                f"question index {index!r} is out of range: this quiz has questions 0 to {len(self.questions) - 1}"
+            )
         return self.questions[index]
 
     def _update_score(self) -> None:
@@ -130,10 +136,15 @@ class Sorter(CourseBox):
         self.feedback = [_html() for _ in activity.items]
         rows = []
         for i, item in enumerate(activity.items):
-            menus = {d.name: w.Dropdown(options=[(PLACEHOLDER, None)] + [(o, o) for o in d.options], value=None,
-                                        description=d.name if len(activity.dimensions) > 1 else "",
-                                        layout=w.Layout(width="auto"))
-                     for d in activity.dimensions}
+            menus = {
+                d.name: w.Dropdown(
+                    options=[(PLACEHOLDER, None)] + [(o, o) for o in d.options],
+                    value=None,
+                    description=d.name if len(activity.dimensions) > 1 else "",
+                    layout=w.Layout(width="auto"),
+                )
+                for d in activity.dimensions
+            }
             self.dropdowns.append(menus)
             text = _html(f"<p style='margin:8px 0 2px'><b>{i + 1}.</b> {esc(item.text)}</p>")
             rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]))
@@ -142,8 +153,9 @@ class Sorter(CourseBox):
         self.check_button.on_click(lambda _b: self.check())
         self.reset_button = w.Button(description="Start again", icon="refresh")
         self.reset_button.on_click(lambda _b: self.reset())
-        super().__init__([_html(f"<p>{esc(activity.prompt)}</p>"), *rows,
-                          w.HBox([self.check_button, self.reset_button]), self.score])
+        super().__init__(
+            [_html(f"<p>{esc(activity.prompt)}</p>"), *rows, w.HBox([self.check_button, self.reset_button]), self.score]
+        )
 
     def choose(self, index: int, **choices: str | None) -> None:
         """Set item ``index`` to the given option per dimension, as a student would."""
@@ -243,5 +255,6 @@ def _control(name: str, spec: Any) -> w.ValueWidget:
         return w.IntRangeSlider(value=spec, min=spec[0], max=spec[1], description=label, style=style)
     if isinstance(spec, (list, tuple)) and spec:
         return w.Dropdown(options=list(spec), description=label, style=style)
-    raise TypeError(f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, "
-                    f"not {spec!r}")
+    raise TypeError(
+        f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, not {spec!r}"
+    )

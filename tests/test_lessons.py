@@ -38,7 +38,9 @@ def code_cells(nb: dict) -> list[dict]:
 def test_lessons_exist_and_are_numbered_from_00():
     numbers = [number_of(p) for p in LESSONS]
     assert numbers, "no lessons found in lessons/"
-    assert numbers == [f"{i:02d}" for i in range(len(numbers))], f"lessons must be numbered 00, 01, ... without gaps: {numbers}"
+    assert numbers == [f"{i:02d}" for i in range(len(numbers))], (
+        f"lessons must be numbered 00, 01, ... without gaps: {numbers}"
+    )
 
 
 def test_title_cell_has_number_summary_duration_objectives_and_assumptions(notebook):
@@ -78,10 +80,14 @@ def test_exercises_have_starter_check_and_collapsed_solution(notebook):
         for ex_id in EXERCISE.findall(text(cell)):
             found.append(ex_id)
             starter, check, solution = cells[i + 1 : i + 4]
-            assert starter["cell_type"] == "code" and "..." in text(starter), f"{path.name} {ex_id}: starter with ... expected"
+            assert starter["cell_type"] == "code" and "..." in text(starter), (
+                f"{path.name} {ex_id}: starter with ... expected"
+            )
             assert f'lesson.check("{ex_id}",' in text(check), f"{path.name} {ex_id}: check cell must call lesson.check"
             assert "solution" in solution["metadata"].get("tags", []), f"{path.name} {ex_id}: solution must be tagged"
-            assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True, f"{path.name} {ex_id}: collapse it"
+            assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True, (
+                f"{path.name} {ex_id}: collapse it"
+            )
             assert f'lesson.check("{ex_id}",' in text(solution), f"{path.name} {ex_id}: solution should run the check"
     declared = [e.id for e in material(number_of(path)).exercises]
     assert sorted(found) == sorted(declared), f"{path.name}: exercises in notebook {found} vs data/lessons {declared}"
@@ -116,7 +122,10 @@ def test_every_inline_citation_is_in_the_bibliography_and_the_lessons_sources(no
             for part in group.split(";"):
                 label = re.sub(r",\s*(p|pp|para|paras|section|ch|abstract)\b.*$", "", part.strip())
                 assert label in labels, f"{path.name}: citation [{part.strip()}] is not a label in bibliography.csv"
-                assert labels[label] in listed, f"{path.name}: [{label}] is cited but {labels[label]} is not in data/lessons/{number_of(path)}.toml sources"
+                assert labels[label] in listed, (
+                    f"{path.name}: [{label}] is cited, but {labels[label]} is not among "
+                    f"the sources of data/lessons/{number_of(path)}.toml"
+                )
 
 
 def test_committed_outputs_ran_in_order_without_errors(notebook):
@@ -156,4 +165,6 @@ def test_readme_course_map_marks_existing_lessons_ready():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in LESSONS:
         row = next((line for line in readme.splitlines() if line.startswith(f"| {number_of(path)} |")), "")
-        assert f"(lessons/{path.name})" in row and row.rstrip().endswith("| ready |"), f"README: link {path.name} and mark it ready"
+        assert f"(lessons/{path.name})" in row and row.rstrip().endswith("| ready |"), (
+            f"README: link {path.name} and mark it ready"
+        )

@@ -1,0 +1,552 @@
+"""Unit tests of the helpers package: citations, charts, grading, widgets, glossary, environment check."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+import helpers as h
+from helpers import charts, citations, data, material
+from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
+
+from .conftest import ROOT
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+# ---------------------------------------------------------------- citations
+
+
+def test_cite_and_reference():
+    assert h.cite("laruelle_luo_2020") == "[Laruelle & Luo 2020]"
+    assert h.cite("laruelle_luo_2020", "section 2") == "[Laruelle & Luo 2020, section 2]"
+    ref = h.reference("csm_2023")
+    assert ref.startswith("The Christian Science Monitor (2023-08-18). Following Xi's lead?")
+    assert "[news feature; press]" in ref
+
+
+def test_unknown_source_suggests_the_closest():
+    with pytest.raises(LookupError, match="Did you mean 'laruelle_luo_2020'"):
+        h.cite("laruelle_luo_202")
+
+
+def test_bibliography_is_sorted_escaped_and_labelled():
+    block = h.bibliography(["nye_2017", "bonds_2025", "nye_2017"])
+    html = block._repr_html_()
+    assert html.count("[Nye 2017]") == 1
+    assert html.index("[Nye 2017]") < html.index("[Strengthening Bonds 2025]")
+    assert "state media rewrite · secondary" in html
+    assert "Nye&#x27;s own account" in html  # apostrophe from the data is escaped
+    assert "[Nye 2017] Joseph S. Nye Jr. (2017)" in repr(block)
+
+
+def test_short_labels_are_unique():
+    labels = list(citations.short_labels().values())
+    assert len(labels) == len(set(labels))
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_renderer_is_offline_svg_with_text_form():
+    assert alt.renderers.active == charts.RENDERER
+    chart = h.bar(h.load("trade").dropna(subset=["turnover_usd_bn"]), "period", "turnover_usd_bn", title="Trade")
+    bundle = alt.renderers.get()(chart.to_dict())
+    assert bundle["image/svg+xml"].lstrip().startswith("<svg")
+    assert "cdn" not in bundle["image/svg+xml"].lower()
+    assert bundle["text/plain"].startswith("Chart: Trade. Source: China customs via press [spec ")
+
+
+def test_every_builder_sets_title_and_source_line():
+    events = h.load("events")
+    polls = h.load("polls")
+    built = [
+        h.bar(polls, "respondents", "percent", title="A"),
+        h.line(polls, "year", "percent", colour="subject", title="B"),
+        h.timeline(events[events["theme"] == "music"], title="C"),
+    ]
+    for chart in built:
+        spec = chart.to_dict()
+        assert spec["title"]["text"] in {"A", "B", "C"}
+        assert spec["title"]["subtitle"].startswith("Source")
+
+
+def test_source_line_lists_each_source_once_in_order():
+    assert charts.source_line(["nye_2008", "nye_2017", "nye_2008"]) == "Sources: Nye 2008; Nye 2017"
+    assert charts.source_line(["nye_2008"]) == "Source: Nye 2008"
+
+
+def test_country_colours_are_fixed():
+    idx = h.load("soft_power_indices").dropna(subset=["rank"])
+    spec = h.line(idx, "year", "rank", colour="country", title="Ranks", reverse_y=True).to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"])) == charts.COUNTRY_COLOURS
+
+
+def test_timeline_places_partial_dates_at_their_start():
+    assert charts._start_of("2025") == "2025-01-01"
+    assert charts._start_of("2025-05") == "2025-05-01"
+    assert charts._start_of("2025-05-07") == "2025-05-07"
+
+
+def test_chart_text_from_data_is_escaped_in_svg():
+    frame = pd.DataFrame({"label": [HOSTILE], "value": [1.0], "source_id": ["nye_2008"]})
+    markup = charts.svg(h.bar(frame, "label", "value", title=HOSTILE))
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+
+
+@pytest.mark.parametrize(
+    "call,error,message",
+    [
+        (lambda: h.bar(h.load("polls"), "respondent", "percent", title="t"), LookupError, "Did you mean 'respondents'"),
+        (lambda: h.bar(h.load("polls").iloc[0:0], "respondents", "percent", title="t"), ValueError, "empty"),
+        (lambda: h.bar("polls", "respondents", "percent", title="t"), TypeError, "pandas DataFrame"),
+        (lambda: h.bar(h.load("polls"), "respondents", "percent", title=""), ValueError, "needs a title"),
+        (
+            lambda: h.bar(h.load("polls").drop(columns="source_id"), "respondents", "percent", title="t"),
+            ValueError,
+            "no source_id column",
+        ),
+        (lambda: h.finish(alt.Chart(), "t", []), ValueError, "needs a source"),
+    ],
+)
+def test_chart_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# ---------------------------------------------------------------- grading
+
+Q = Question("q", "Which?", ("a", "b", "c"), "b", "Because b.", "nye_2008")
+
+
+def number_exercise(**kw) -> Exercise:
+    base = dict(
+        id="1.1",
+        kind="number",
+        prompt="p",
+        expected=66,
+        explanation="Yes.",
+        source_id="wsj_2014",
+        wrong=(Wrong(47, "That is 2013."),),
+    )
+    base.update(kw)
+    return Exercise(**base)
+
+
+def test_question_grading():
+    assert grade_question(Q, "b").status == "correct"
+    wrong = grade_question(Q, "a")
+    assert wrong.status == "incorrect" and "Because b." in repr(wrong) and "[Nye 2008]" in repr(wrong)
+    assert grade_question(Q, None).status == "unanswered"
+    assert grade_question(Q, "z").headline == "That is not one of the choices."
+
+
+@pytest.mark.parametrize(
+    "answer,status,text",
+    [
+        (..., "unanswered", "Not answered yet."),
+        (None, "unanswered", "Not answered yet."),
+        ("", "unanswered", "Not answered yet."),
+        (66, "correct", "Yes."),
+        (66.0, "correct", "Yes."),
+        (np.int64(66), "correct", "Yes."),
+        (pd.Series([66]), "correct", "Yes."),
+        (pd.DataFrame({"x": [66]}), "correct", "Yes."),
+        (47, "incorrect", "That is 2013."),
+        (70, "incorrect", "70 is too high"),
+        (1e300, "incorrect", "too high"),
+        (-5, "incorrect", "too low"),
+        ("66", "incorrect", "write it without quotes"),
+        ("sixty-six", "incorrect", "wants a number such as 42.5"),
+        (True, "incorrect", "True or False"),
+        (float("nan"), "incorrect", "NaN"),
+        (pd.Series([1, 2]), "incorrect", "with 2 values"),
+        ([66], "incorrect", "wants a number"),
+        ({"a": 1}, "incorrect", "wants a number"),
+    ],
+)
+def test_number_exercise(answer, status, text):
+    verdict = grade_exercise(number_exercise(), answer)
+    assert verdict.status == status
+    assert text in repr(verdict)
+
+
+def test_number_tolerance():
+    ex = number_exercise(expected=12.3, tolerance=0.05)
+    assert grade_exercise(ex, 12.34).correct
+    assert not grade_exercise(ex, 12.4).correct
+
+
+CHOICE = Exercise(
+    "2.1",
+    "choice",
+    "p",
+    "yuan",
+    "Right.",
+    "laruelle_luo_2020",
+    choices=("dollars", "yuan", "roubles"),
+    wrong=(Wrong("dollars", "The sign says dollars, but the figure is in yuan."),),
+)
+
+
+@pytest.mark.parametrize(
+    "answer,status,text",
+    [
+        ("yuan", "correct", "Right."),
+        ("  YUAN ", "correct", "Right."),
+        ("dollars", "incorrect", "the figure is in yuan"),
+        ("roubles", "incorrect", "does not fit"),
+        ("yaun", "incorrect", "Did you mean 'yuan'?"),
+        ("euros", "incorrect", "Options: dollars; yuan; roubles."),
+        (3, "incorrect", "one of the options as text"),
+    ],
+)
+def test_choice_exercise(answer, status, text):
+    verdict = grade_exercise(CHOICE, answer)
+    assert verdict.status == status and text in repr(verdict)
+
+
+SET = Exercise("3.1", "set", "p", ["culture", "political values", "foreign policies"], "Right.", "nye_2004")
+
+
+@pytest.mark.parametrize(
+    "answer,status,text",
+    [
+        (["Culture", "political values", "foreign policies"], "correct", "Right."),
+        ({"culture", "foreign policies", "political values"}, "correct", "Right."),
+        (["culture", "military"], "incorrect", "These do not belong: military; 2 items are missing."),
+        (["culture", "political values"], "incorrect", "1 item is missing"),
+        ("culture", "incorrect", "Give a list"),
+        (42, "incorrect", "Give a list"),
+        ([], "unanswered", "Not answered yet."),
+    ],
+)
+def test_set_exercise(answer, status, text):
+    verdict = grade_exercise(SET, answer)
+    assert verdict.status == status and text in repr(verdict)
+
+
+TEXT = Exercise("4.1", "text", "p", [["yuan", "rmb", "cny"], "million"], "Right.", "laruelle_luo_2020")
+
+
+@pytest.mark.parametrize(
+    "answer,status",
+    [
+        ("85 million yuan", "correct"),
+        ("85 Million RMB", "correct"),
+        ("85 dollars", "incorrect"),
+        (85, "incorrect"),
+        ("   ", "unanswered"),
+    ],
+)
+def test_text_exercise(answer, status):
+    assert grade_exercise(TEXT, answer).status == status
+
+
+def test_verdict_html_escapes_everything_from_data():
+    ex = number_exercise(explanation=HOSTILE)
+    html = grade_exercise(ex, 66)._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    html = grade_exercise(number_exercise(), HOSTILE)._repr_html_()
+    assert "<img" not in html
+
+
+# ---------------------------------------------------------------- lesson material files
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    monkeypatch.setenv(data.DATA_ENV, str(copy))
+    return copy
+
+
+GOOD = """
+number = "09"
+title = "Test"
+[[question]]
+id = "q1"
+prompt = "Which?"
+choices = ["a", "b"]
+answer = "a"
+explanation = "Because."
+source_id = "nye_2008"
+"""
+
+
+def test_every_committed_lesson_material_is_valid():
+    numbers = material.lesson_numbers()
+    assert "00" in numbers
+    for number in numbers:
+        assert material.material(number).questions
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda s: s.replace('answer = "a"', 'answer = "c"'), "the answer 'c' is not one of the choices"),
+        (lambda s: s.replace('source_id = "nye_2008"', 'source_id = "nye_2080"'), "unknown source id 'nye_2080'"),
+        (lambda s: s.replace("explanation", "explanaton"), "unknown key 'explanaton' (did you mean 'explanation'?)"),
+        (lambda s: s.replace('prompt = "Which?"\n', ""), "the key 'prompt' is required"),
+        (lambda s: s.replace('choices = ["a", "b"]', 'choices = ["a"]'), "at least two choices"),
+        (lambda s: s.replace('choices = ["a", "b"]', 'choices = ["a", "a"]'), "repeated entry"),
+        (lambda s: s.replace('number = "09"', 'number = "10"'), "does not match the file name 09.toml"),
+        (lambda s: s.replace('prompt = "Which?"', "prompt = 5"), "'prompt' should be str, got int 5"),
+        (
+            lambda s: (
+                s + "[[question]]\nid = 'q1'\nprompt='x'\nchoices=['a','b']\nanswer='a'\nexplanation='e'\n"
+                "source_id='nye_2008'\n"
+            ),
+            "two questions share an id: 'q1'",
+        ),
+        (lambda s: s.replace("[[question]]", "[[question"), "not valid TOML"),
+        (
+            lambda s: (
+                s + '[[exercise]]\nid="9.1"\nkind="guess"\nprompt="p"\nexpected=1\nexplanation="e"\n'
+                'source_id="nye_2008"\n'
+            ),
+            "kind 'guess' is not one of number, choice, set, text",
+        ),
+        (
+            lambda s: (
+                s + '[[activity]]\nid="a"\nprompt="p"\n[[activity.dimension]]\nname="d"\noptions=["x","y"]\n'
+                '[[activity.item]]\ntext="t"\nanswer={d="z"}\nreason="r"\nsource_id="nye_2008"\n'
+            ),
+            "answer for 'd' must be one or more of ['x', 'y'], got 'z'",
+        ),
+    ],
+)
+def test_broken_material_names_file_entry_and_key(data_copy, change, message):
+    (data_copy / "lessons" / "09.toml").write_text(change(GOOD), encoding="utf-8")
+    with pytest.raises(MaterialError) as err:
+        material.material("09")
+    assert str(err.value).startswith("lessons/09.toml")
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "bad,error,message",
+    [
+        ("99", LookupError, "unknown lesson '99'"),
+        (1, TypeError, "two-digit string"),
+        (None, TypeError, "two-digit string"),
+    ],
+)
+def test_unknown_lesson(bad, error, message):
+    with pytest.raises(error, match=message):
+        h.Lesson(bad)
+
+
+def test_unknown_exercise_and_activity():
+    lesson = h.Lesson("00")
+    with pytest.raises(LookupError, match="unknown exercise of lesson 00 '0.2'.*'0.1'"):
+        lesson.check("0.2", 1)
+    with pytest.raises(LookupError, match="unknown activity of lesson 00"):
+        lesson.sorter("spectrum")
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def test_quiz_feedback_score_and_reset():
+    quiz = h.Lesson("00").quiz()
+    q = quiz.questions[0]
+    wrong = next(c for c in q.choices if c != q.answer)
+    assert "Score: 0 / 6" in quiz.score.value
+    quiz.radios[0].value = wrong
+    quiz.buttons[0].click()
+    assert "sp-incorrect" in quiz.feedback[0].value and "(1 of 6 answered)" in quiz.score.value
+    quiz.radios[0].value = q.answer
+    quiz.buttons[0].click()
+    assert "sp-correct" in quiz.feedback[0].value and "Score: 1 / 6" in quiz.score.value
+    quiz.reset_button.click()
+    assert quiz.radios[0].value is None and quiz.feedback[0].value == "" and "Score: 0 / 6" in quiz.score.value
+
+
+def test_quiz_check_without_choice_says_not_answered():
+    quiz = h.Lesson("00").quiz()
+    quiz.buttons[1].click()
+    assert "Not answered yet." in quiz.feedback[1].value and "(0 of 6 answered)" in quiz.score.value
+
+
+@pytest.mark.parametrize("index", [-1, 6, 1.5, "0", True])
+def test_quiz_index_out_of_range(index):
+    with pytest.raises(IndexError, match="questions 0 to 5"):
+        h.Lesson("00").quiz().answer(index, "x")
+
+
+def test_quiz_answer_outside_choices_is_polite():
+    quiz = h.Lesson("00").quiz()
+    verdict = quiz.answer(0, "none of these")
+    assert verdict.status == "incorrect" and "not one of the choices" in quiz.feedback[0].value
+
+
+def test_quiz_shows_hostile_text_as_text():
+    question = Question("q", HOSTILE, (HOSTILE, "b"), "b", HOSTILE, "nye_2008")
+    quiz = h.Quiz([question])
+    html = "".join(
+        child.value for child in quiz.children[2].children if hasattr(child, "value") and isinstance(child.value, str)
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    quiz.answer(0, HOSTILE)
+    assert "<img" not in quiz.feedback[0].value
+
+
+def test_quiz_needs_questions():
+    with pytest.raises(ValueError, match="at least one question"):
+        h.Quiz([])
+
+
+def _activity():
+    from helpers.material import Activity, Dimension, Item
+
+    return Activity(
+        "a",
+        "Sort.",
+        (Dimension("tone", ("optimistic", "critical")), Dimension("kind", ("evidence", "opinion"))),
+        (
+            Item(HOSTILE, {"tone": ("critical",), "kind": ("opinion", "evidence")}, "Why.", "csm_2023"),
+            Item("second", {"tone": ("optimistic",), "kind": ("evidence",)}, "Because.", "csm_2023"),
+        ),
+    )
+
+
+def test_sorter_gives_feedback_per_item():
+    sorter = h.Sorter(_activity())
+    sorter.choose(0, tone="critical", kind="opinion")
+    sorter.choose(1, tone="critical", kind="evidence")
+    sorter.check_button.click()
+    assert "sp-correct" in sorter.feedback[0].value
+    assert "Better: tone: optimistic" in sorter.feedback[1].value
+    assert "Score: 1 / 2" in sorter.score.value
+    sorter.reset_button.click()
+    assert sorter.score.value == "" and sorter.dropdowns[0]["tone"].value is None
+
+
+def test_sorter_unanswered_and_hostile_text():
+    sorter = h.Sorter(_activity())
+    verdicts = sorter.check()
+    assert [v.status for v in verdicts] == ["unanswered", "unanswered"]
+    rendered = sorter.children[1].children[0].value
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+
+
+@pytest.mark.parametrize(
+    "call,error,message",
+    [
+        (lambda s: s.choose(5, tone="critical"), IndexError, "items 0 to 1"),
+        (lambda s: s.choose(0, mood="critical"), KeyError, "no dimension 'mood'"),
+        (lambda s: s.choose(0, tone="angry"), ValueError, "'angry' is not an option for 'tone'"),
+    ],
+)
+def test_sorter_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call(h.Sorter(_activity()))
+
+
+def test_explorer_redraws_on_change_and_survives_errors():
+    def view(country):
+        if country == "Nowhere":
+            raise ValueError("no rows for Nowhere")
+        idx = h.load("soft_power_indices")
+        return h.line(idx[idx["country"] == country].dropna(subset=["rank"]), "year", "rank", title=country)
+
+    explorer = h.Explorer(view, country=["China", "Russia", "Nowhere"])
+    first = explorer.output.value
+    assert "<svg" in first
+    explorer.set(country="Russia")
+    assert "<svg" in explorer.output.value and explorer.output.value != first
+    explorer.set(country="Nowhere")
+    assert (
+        "Nothing to show for this choice." in explorer.output.value and "no rows for Nowhere" in explorer.output.value
+    )
+
+
+def test_explorer_tables_and_text_are_escaped():
+    frame = pd.DataFrame({"a": [HOSTILE]})
+    explorer = h.Explorer(lambda which: frame if which == "table" else HOSTILE, which=["table", "text"])
+    assert "<script>" not in explorer.output.value and "&lt;script&gt;" in explorer.output.value
+    explorer.set(which="text")
+    assert "<script>" not in explorer.output.value
+
+
+@pytest.mark.parametrize(
+    "args,kwargs,error,message",
+    [
+        (("not callable",), {"a": [1]}, TypeError, "view must be a function"),
+        ((lambda a: a,), {}, ValueError, "at least one control"),
+        ((lambda a: a,), {"a": []}, TypeError, "give a list of options"),
+        ((lambda a: a,), {"a": 3.5}, TypeError, "give a list of options"),
+    ],
+)
+def test_explorer_bad_construction(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        h.Explorer(*args, **kwargs)
+
+
+def test_explorer_unknown_control():
+    explorer = h.Explorer(lambda a: str(a), a=["x", "y"])
+    with pytest.raises(KeyError, match="no control 'b'"):
+        explorer.set(b="x")
+
+
+def test_widgets_have_a_static_fallback_and_css_class():
+    quiz = h.Lesson("00").quiz()
+    bundle = quiz._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("[Interactive widget")
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert {"sp-widget", "sp-quiz"} <= set(quiz._dom_classes)
+
+
+# ---------------------------------------------------------------- glossary and environment
+
+
+def test_define_gives_definition_equivalents_and_sources():
+    text = repr(h.define("soft power", "Smart Power"))
+    assert "软实力 (ruǎn shílì)" in text and "мягкая сила (myagkaya sila)" in text and "[Nye 2008]" in text
+    assert "smart power:" in text
+
+
+@pytest.mark.parametrize(
+    "bad,error,message",
+    [
+        (("sof power",), LookupError, "Did you mean 'soft power'"),
+        ((), ValueError, "at least one term"),
+        ((3,), LookupError, "unknown glossary term 3"),
+    ],
+)
+def test_define_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        h.define(*bad)
+
+
+def test_environment_check_passes_here():
+    checks = h.envcheck.checks()
+    failed = [c for c in checks if not c.ok]
+    assert not failed, failed
+    assert {c.name for c in checks} >= {"Python", "pandas", "altair", "course data", "offline charts"}
+    assert "All checks passed." in repr(h.check_environment())
+
+
+def test_environment_check_reports_broken_data_without_crashing(data_copy):
+    (data_copy / "polls.csv").write_text("survey,year\nPew,twenty\n", encoding="utf-8")
+    report = repr(h.check_environment())
+    assert "FAIL course data" in report and "git checkout data/" in report
+
+
+def test_widget_probe_renders_a_course_widget():
+    probe = h.widget_probe()
+    assert "Widgets work." in probe.children[0].value
+
+
+def test_nan_in_data_cells_renders_empty():
+    from helpers.display import esc
+
+    assert esc(float("nan")) == "" and esc(None) == "" and esc(pd.NA) == "" and esc(math.pi).startswith("3.14")
