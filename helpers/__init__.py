@@ -10,6 +10,15 @@ Data: :func:`load`, :func:`tables`. Citations: :func:`cite`, :func:`reference`,
 :func:`check_environment`.
 """
 
+import sys as _sys
+
+# jsonschema, which altair imports, loads the optional module rfc3987_syntax when it is installed
+# (jupyter-events installs it for the server), and that module compiles a grammar on import:
+# 1-1.7 s at every lesson start. Nothing in a lesson validates IRIs, so before altair is imported
+# the course marks the module absent (None in sys.modules makes its import fail) and jsonschema
+# skips that optional check. Lessons therefore import helpers before altair.
+_sys.modules.setdefault("rfc3987_syntax", None)
+
 from . import charts as _charts
 from ._names import UnknownNameError
 from .charts import bar, finish, line, timeline

@@ -1,9 +1,16 @@
-"""Command line: ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs."""
+"""Command line for course authors and teachers.
+
+``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
+``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
+``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +36,8 @@ def execute(path: Path, timeout: int = 300) -> float:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    # The kernel inherits this: the solution and quiz runs must not land in the author's own progress.
+    os.environ["SOFT_POWER_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="sp-execute-"), "progress.json")
     start = time.perf_counter()
     # record_timing=False keeps per-cell timestamps out of the committed file.
     NotebookClient(
@@ -42,15 +51,53 @@ def execute(path: Path, timeout: int = 300) -> float:
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m helpers`` parser with its three subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="re-run lessons in place so their stored outputs are current")
     run.add_argument("lessons", nargs="*", help="notebook paths (default: every lesson)")
-    args = parser.parse_args(argv)
+    student = sub.add_parser(
+        "student-edition", help="write every lesson without solution cells, outputs or widget state into OUT_DIR"
+    )
+    handout = sub.add_parser(
+        "handouts", help="write a standalone HTML handout of every lesson (no kernel, no internet) into OUT_DIR"
+    )
+    for command in (student, handout):
+        command.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="a new or empty folder outside lessons/")
+        command.add_argument(
+            "--force", action="store_true", help="write into a non-empty folder, replacing only the lesson files"
+        )
+    handout.add_argument("--with-solutions", action="store_true", help="keep the worked solutions (for teachers)")
+    return parser
+
+
+def _report(written: list[Path], out_dir: Path) -> None:
+    print(f"wrote {len(written)} file(s) to {out_dir}:", flush=True)
+    for path in written:
+        print(f"  {path.name}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)
+        return 0
+    from .editions import EditionError, handouts, student_edition
+
+    try:
+        if args.command == "student-edition":
+            written = student_edition(LESSONS, args.out_dir, force=args.force)
+        else:
+            written = handouts(LESSONS, args.out_dir, force=args.force, with_solutions=args.with_solutions)
+    except EditionError as exc:
+        # Exit code 2, as argparse uses for a bad command line: nothing was written.
+        print(f"python -m helpers {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    _report(written, args.out_dir)
     return 0
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import citations
+from . import citations, progress
 from .display import Rich
 from .material import Material, Verdict, grade_exercise, material
-from .widgets import Quiz, Sorter
+from .widgets import ProgressView, Quiz, Sorter
 
 
 class Lesson:
@@ -22,15 +22,25 @@ class Lesson:
 
     def quiz(self) -> Quiz:
         """The lesson's "Check your understanding" quiz."""
-        return Quiz(self.material.questions)
+        return Quiz(self.material.questions, lesson=self.number)
 
-    def check(self, exercise_id: str, answer: Any) -> Verdict:
-        """Feedback on an exercise: not answered yet, correct, or not quite with a reason."""
-        return grade_exercise(self.material.exercise(exercise_id), answer)
+    def check(self, exercise_id: str, answer: Any, record: bool = True) -> Verdict:
+        """Feedback on an exercise: not answered yet, correct, or not quite with a reason.
+
+        The result is kept in the student's progress; worked solutions pass ``record=False``.
+        """
+        verdict = grade_exercise(self.material.exercise(exercise_id), answer)
+        if record and verdict.status != "unanswered":
+            progress.record_exercise(self.number, exercise_id, verdict.status)
+        return verdict
 
     def sorter(self, activity_id: str) -> Sorter:
         """A sorting activity from the lesson's material."""
-        return Sorter(self.material.activity(activity_id))
+        return Sorter(self.material.activity(activity_id), lesson=self.number)
+
+    def progress(self) -> ProgressView:
+        """The student's progress across the course, with a reset."""
+        return ProgressView()
 
     def sources(self) -> Rich:
         """The lesson's bibliography, generated from data/bibliography.csv."""

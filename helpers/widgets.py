@@ -14,9 +14,9 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from . import charts
+from . import charts, progress
 from .display import Rich, esc, feedback_box
-from .material import Activity, Question, Verdict, grade_item, grade_question
+from .material import Activity, Question, Verdict, grade_item, grade_question, lesson_numbers, material
 
 STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
 
@@ -56,9 +56,12 @@ class Quiz(CourseBox):
 
     css_class = "sp-quiz"
 
-    def __init__(self, questions: Sequence[Question], title: str = "Check your understanding") -> None:
+    def __init__(
+        self, questions: Sequence[Question], title: str = "Check your understanding", lesson: str | None = None
+    ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
+        self.lesson = lesson  # answers are recorded in the student's progress when set
         self.questions = list(questions)
         self.verdicts: list[Verdict | None] = [None] * len(self.questions)
         self.score = _html()
@@ -92,10 +95,13 @@ class Quiz(CourseBox):
     def check(self, index: int, choice: Any = ...) -> Verdict:
         """Grade question ``index`` with the selected (or given) choice and show the feedback."""
         question = self._question(index)
-        verdict = grade_question(question, self.radios[index].value if choice is ... else choice)
+        chosen = self.radios[index].value if choice is ... else choice
+        verdict = grade_question(question, chosen)
         self.verdicts[index] = verdict if verdict.status != "unanswered" else None
         self.feedback[index].value = verdict.html()
         self._update_score()
+        if self.lesson and verdict.status != "unanswered":
+            progress.record_question(self.lesson, question.id, str(chosen), verdict.correct)
         return verdict
 
     def reset(self) -> None:
@@ -130,8 +136,9 @@ class Sorter(CourseBox):
 
     css_class = "sp-sorter"
 
-    def __init__(self, activity: Activity) -> None:
+    def __init__(self, activity: Activity, lesson: str | None = None) -> None:
         self.activity = activity
+        self.lesson = lesson  # results are recorded in the student's progress when set
         self.dropdowns: list[dict[str, w.Dropdown]] = []
         self.feedback = [_html() for _ in activity.items]
         rows = []
@@ -180,6 +187,8 @@ class Sorter(CourseBox):
         right = sum(v.correct for v in verdicts)
         answered = sum(v.status != "unanswered" for v in verdicts)
         self.score.value = _score_html(right, answered, len(verdicts))
+        if self.lesson and answered:
+            progress.record_activity(self.lesson, self.activity.id, right, len(verdicts))
         return verdicts
 
     def reset(self) -> None:
@@ -258,3 +267,36 @@ def _control(name: str, spec: Any) -> w.ValueWidget:
     raise TypeError(
         f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, not {spec!r}"
     )
+
+
+class ProgressView(CourseBox):
+    """Which lessons, quizzes, exercises and activities are done, what was missed, and a reset."""
+
+    css_class = "sp-progress-view"
+
+    def __init__(self) -> None:
+        self.table = _html()
+        self.status = _html()
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.confirm = w.Checkbox(value=False, description="Yes, forget all my answers", indent=False)
+        self.reset_button = w.Button(description="Reset progress", icon="trash", button_style="warning")
+        self.reset_button.on_click(lambda _b: self.reset())
+        super().__init__([self.table, w.HBox([self.refresh_button, self.confirm, self.reset_button]), self.status])
+        self.refresh()
+
+    def refresh(self) -> None:
+        progress.last_problem = None
+        rows = progress.summary(progress.read(), {n: material(n) for n in lesson_numbers()})
+        self.table.value = progress.report(rows).html
+        where = f"Saved on this computer only, in {esc(progress.default_path())}."
+        problem = f" <b>Note:</b> {esc(progress.last_problem)}" if progress.last_problem else ""
+        self.status.value = f"<small>{where}{problem}</small>"
+
+    def reset(self) -> None:
+        if not self.confirm.value:
+            self.status.value = feedback_box("info", "Tick the box first: a reset cannot be undone.")
+            return
+        progress.reset()
+        self.confirm.value = False
+        self.refresh()

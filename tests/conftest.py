@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Quiz answers and exercise checks made while testing (also by the kernels nbval and the browser
+# test start, which inherit this environment) go to a throwaway file, never to a real student's progress.
+os.environ["SOFT_POWER_PROGRESS"] = str(Path(tempfile.mkdtemp(prefix="sp-test-progress-")) / "progress.json")
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))

@@ -550,3 +550,17 @@ def test_nan_in_data_cells_renders_empty():
     from helpers.display import esc
 
     assert esc(float("nan")) == "" and esc(None) == "" and esc(pd.NA) == "" and esc(math.pi).startswith("3.14")
+
+
+def test_importing_helpers_keeps_the_slow_optional_module_out_and_altair_working():
+    import subprocess
+    import sys
+
+    code = (
+        "import helpers, sys, altair as alt\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+        "alt.Chart({'values': [{'a': 1}]}).mark_point().encode(x='a:Q').to_dict()  # validates against the schema\n"
+        "print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr

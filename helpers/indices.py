@@ -1,0 +1,364 @@
+"""Soft power indices: reading the published ranks, and building an index of your own.
+
+Two jobs, each done by pure functions with a thin widget on top:
+
+- **Published ranks** (lesson 02): :func:`select_ranks` picks rows of the
+  ``soft_power_indices`` table by index and country, and :func:`rank_chart`
+  draws the ranks over time with rank 1 at the top.
+- **Your own index** (lesson 02): a student scores countries from 0 to 10 on
+  Nye's three resources of soft power and weights the resources.
+  :func:`validate_weights` and :func:`validate_scores` check the input,
+  :func:`weighted_score` and :func:`ranking` compute the index, and
+  :func:`ranking_chart` draws it. :class:`IndexBuilder` is the widget.
+
+The scores in a home-made index are the student's judgement, not data: every
+table and chart made here says so.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import ipywidgets as w
+import pandas as pd
+
+from . import charts
+from ._names import UnknownNameError
+from .display import esc, feedback_box
+from .widgets import CourseBox
+
+RESOURCES: tuple[str, ...] = ("culture", "political values", "foreign policies")
+"""Nye's three resources of soft power, in the order the course uses."""
+
+COUNTRIES: tuple[str, ...] = ("China", "Russia", "United States")
+"""The countries the build-your-own-index widget offers by default."""
+
+SCORE_MIN = 0.0
+SCORE_MAX = 10.0
+
+NOT_DATA = ("These scores and weights are your own judgement, not data: "
+            "the ranking shows what follows from them, nothing more.")
+
+INDEX_NAMES: tuple[str, ...] = ("Soft Power 30", "Brand Finance")
+BOTH = "both"
+
+
+class IndexInputError(ValueError):
+    """Scores or weights that cannot make an index: the message says what is wrong and what is valid."""
+
+
+# ---------------------------------------------------------------- checking input
+
+
+def _number(value: Any, what: str) -> float:
+    """``value`` as a finite float, or an error naming ``what`` was wrong."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise IndexInputError(f"{what} must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        raise IndexInputError(f"{what} is NaN (a missing value): give a number")
+    if math.isinf(number):
+        raise IndexInputError(f"{what} is infinite: give a finite number")
+    return number
+
+
+def _resource_map(values: Any, what: str) -> dict[str, Any]:
+    """Check that ``values`` maps each of the three resources, and nothing else, to something."""
+    if not isinstance(values, Mapping):
+        raise IndexInputError(
+            f"{what} must be a dict with one entry per resource ({', '.join(RESOURCES)}), "
+            f"got {type(values).__name__}"
+        )
+    for key in values:
+        if key not in RESOURCES:
+            raise UnknownNameError("resource", key, RESOURCES)
+    missing = [r for r in RESOURCES if r not in values]
+    if missing:
+        raise IndexInputError(f"{what} has no entry for {', '.join(map(repr, missing))}; "
+                              f"give one for each of: {', '.join(RESOURCES)}")
+    return {r: values[r] for r in RESOURCES}
+
+
+def validate_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Check the weights of the three resources and return them as floats, in :data:`RESOURCES` order.
+
+    Each weight must be a finite number, 0 or more, and at least one must be
+    above 0. Weights need not add up to anything: :func:`weight_shares` turns
+    them into shares.
+
+    >>> validate_weights({"culture": 2, "political values": 1, "foreign policies": 1})
+    {'culture': 2.0, 'political values': 1.0, 'foreign policies': 1.0}
+    """
+    checked = {r: _number(v, f"the weight for {r!r}") for r, v in _resource_map(weights, "weights").items()}
+    for resource, value in checked.items():
+        if value < 0:
+            raise IndexInputError(f"the weight for {resource!r} is {value:g}: weights must be 0 or more")
+    if not any(checked.values()):
+        raise IndexInputError("all the weights are 0, so nothing counts: give at least one resource a weight above 0")
+    return checked
+
+
+def weight_shares(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each resource's share of the total weight (the shares add up to 1)."""
+    checked = validate_weights(weights)
+    total = sum(checked.values())
+    return {r: v / total for r, v in checked.items()}
+
+
+def _resource_scores(values: Mapping[str, float], country: str) -> dict[str, float]:
+    checked = {}
+    for resource, value in _resource_map(values, f"the scores for {country!r}").items():
+        score = _number(value, f"the {resource} score for {country!r}")
+        if not SCORE_MIN <= score <= SCORE_MAX:
+            raise IndexInputError(f"the {resource} score for {country!r} is {score:g}: "
+                                  f"scores run from {SCORE_MIN:g} to {SCORE_MAX:g}")
+        checked[resource] = score
+    return checked
+
+
+def validate_scores(
+    scores: Mapping[str, Mapping[str, float]], countries: Sequence[str] = COUNTRIES
+) -> dict[str, dict[str, float]]:
+    """Check a student's scores: ``{country: {resource: score}}``, every score from 0 to 10.
+
+    Country names must be among ``countries`` (a misspelt name gets a
+    suggestion); each country needs a score for each of the three resources.
+    """
+    if not isinstance(scores, Mapping):
+        raise IndexInputError(f"scores must be a dict of countries, e.g. {{'China': {{'culture': 5, ...}}}}, "
+                              f"got {type(scores).__name__}")
+    if not scores:
+        raise IndexInputError(f"there are no scores: score at least one of {', '.join(countries)}")
+    checked = {}
+    for country, values in scores.items():
+        if country not in countries:
+            raise UnknownNameError("country", country, countries)
+        checked[country] = _resource_scores(values, country)
+    return checked
+
+
+# ---------------------------------------------------------------- computing the index
+
+
+def weighted_score(resource_scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """One country's index value: its scores averaged with the weights, on the same 0-10 scale.
+
+    >>> weighted_score({"culture": 8, "political values": 4, "foreign policies": 6},
+    ...                {"culture": 1, "political values": 1, "foreign policies": 2})
+    6.0
+    """
+    values = _resource_scores(resource_scores, "this country")
+    shares = weight_shares(weights)
+    return sum(shares[r] * values[r] for r in RESOURCES)
+
+
+def ranking(
+    scores: Mapping[str, Mapping[str, float]],
+    weights: Mapping[str, float],
+    countries: Sequence[str] = COUNTRIES,
+) -> pd.DataFrame:
+    """The countries ranked by their weighted score, highest first.
+
+    Columns: ``rank`` (1 is first; equal scores share a rank), ``country``,
+    ``index`` (the weighted score, 0-10, rounded to 2 decimals) and one column
+    per resource with the score given. Ties are listed alphabetically.
+    """
+    checked = validate_scores(scores, countries)
+    shares = weight_shares(weights)
+    rows = [{"country": c, "index": round(sum(shares[r] * v[r] for r in RESOURCES), 2), **v}
+            for c, v in checked.items()]
+    table = pd.DataFrame(rows).sort_values(["index", "country"], ascending=[False, True], kind="stable")
+    table.insert(0, "rank", table["index"].rank(method="min", ascending=False).astype(int))
+    return table.reset_index(drop=True)[["rank", "country", "index", *RESOURCES]]
+
+
+def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index") -> alt.TopLevelMixin:
+    """Bars of a :func:`ranking` table, labelled as the student's own judgement, not data."""
+    if not isinstance(table, pd.DataFrame) or not {"country", "index"} <= set(table.columns):
+        raise IndexInputError("ranking_chart takes the table that ranking() returns (columns country and index)")
+    if table.empty:
+        raise IndexInputError("the ranking is empty: score at least one country")
+    names = list(table["country"])
+    palette = [charts.COUNTRY_COLOURS.get(n, charts.PALETTE[2 + i % 3]) for i, n in enumerate(names)]
+    base = alt.Chart(table).encode(
+        y=alt.Y("country:N", sort=names, title=None),
+        x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 10])),
+    )
+    bars = base.mark_bar().encode(color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette),
+                                                  legend=None))
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2f"))
+    return alt.layer(bars, labels).properties(
+        width=charts.WIDTH, height=40 * len(names),
+        title=alt.TitleParams(text=title, subtitle=["Your own scores and weights: a judgement, not data.",
+                                                    "Resources after Nye 2004: culture, political values, "
+                                                    "foreign policies."]),
+    )
+
+
+# ---------------------------------------------------------------- published ranks
+
+
+def select_ranks(frame: pd.DataFrame, index: str = BOTH, country: str = BOTH) -> pd.DataFrame:
+    """Rows of the ``soft_power_indices`` table for one index and one country (or ``"both"``).
+
+    Keeps every row, including those with two sources and those marked
+    ``not ranked`` or ``not found``, sorted by index, country and year.
+    """
+    needed = {"index", "year", "country", "status", "rank", "source_id"}
+    if not isinstance(frame, pd.DataFrame) or not needed <= set(frame.columns):
+        raise IndexInputError("select_ranks takes the soft_power_indices table: h.load('soft_power_indices')")
+    indices = sorted(set(frame["index"].dropna()))
+    countries = sorted(set(frame["country"].dropna()))
+    if index != BOTH and index not in indices:
+        raise UnknownNameError("index", index, [BOTH, *indices])
+    if country != BOTH and country not in countries:
+        raise UnknownNameError("country", country, [BOTH, *countries])
+    rows = frame
+    if index != BOTH:
+        rows = rows[rows["index"] == index]
+    if country != BOTH:
+        rows = rows[rows["country"] == country]
+    return rows.sort_values(["index", "country", "year", "source_id"], kind="stable").reset_index(drop=True)
+
+
+def _wrapped(chart: alt.TopLevelMixin, title: str, source_ids: Sequence[str], width: int = 95) -> alt.TopLevelMixin:
+    """Title and source line, the line wrapped so that a long list of sources stays readable."""
+    return chart.properties(title=alt.TitleParams(text=title,
+                                                  subtitle=textwrap.wrap(charts.source_line(source_ids), width)))
+
+
+def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt.TopLevelMixin:
+    """Ranks over the years, rank 1 at the top: colour for the country, dashes for the index.
+
+    A year with no rank (``not ranked`` or ``not found``) breaks the line
+    instead of being bridged, and a rank reported by two sources is drawn once.
+    """
+    if not isinstance(rows, pd.DataFrame) or rows.empty:
+        raise IndexInputError("there are no rows to chart: check the index and country chosen")
+    ranked = rows[rows["status"] == "ranked"]
+    if ranked.empty:
+        raise IndexInputError("none of these rows has a rank (all are 'not ranked' or 'not found')")
+    data = rows.drop_duplicates(["index", "year", "country"]).copy()
+    data = data.astype({"index": str, "country": str, "year": int}).sort_values(["index", "country", "year"])
+    data["rank"] = data["rank"].astype("float").where(data["status"] == "ranked")
+    # A gap (not ranked / not found) starts a new segment, so the line is broken there rather than bridged.
+    data["segment"] = data.groupby(["index", "country"])["rank"].transform(lambda r: r.isna().cumsum())
+    data = data[data["rank"].notna()].astype({"rank": int})
+    data["line"] = data["index"] + " " + data["country"] + " " + data["segment"].astype(str)
+    data = data[["index", "year", "country", "rank", "line"]].reset_index(drop=True)
+    names = sorted(set(data["country"]))
+    colour = alt.Color("country:N", title="country",
+                       scale=alt.Scale(domain=names, range=[charts.COUNTRY_COLOURS.get(n, "#555") for n in names]))
+    years = sorted(set(rows["year"].astype(int)))
+    base = alt.Chart(data).encode(
+        x=alt.X("year:Q", title="edition", scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False),
+                axis=alt.Axis(format="d", values=list(range(years[0], years[-1] + 1)), labelAngle=0)),
+        y=alt.Y("rank:Q", title="rank (1 = first)",
+                scale=alt.Scale(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2])),
+        color=colour,
+    )
+    lines = base.mark_line(strokeWidth=3).encode(
+        strokeDash=alt.StrokeDash("index:N", title="index", sort=list(INDEX_NAMES)),
+        detail="line:N",
+    )
+    points = base.mark_circle(size=80, opacity=1)
+    first = names[0]
+    above = base.mark_text(dy=-13, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
+        alt.datum.country == first)
+    below = base.mark_text(dy=17, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
+        alt.datum.country != first)
+    labels = alt.layer(above, below)
+    chart = alt.layer(lines, points, labels).properties(width=charts.WIDTH, height=300)
+    return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
+
+
+# ---------------------------------------------------------------- the widget
+
+
+class IndexBuilder(CourseBox):
+    """Score countries on Nye's three resources, weight the resources, and see the ranking change.
+
+    The sliders start level (every score 5, every weight 1), so the widget
+    suggests no answer: the student's judgement moves them.
+    """
+
+    css_class = "sp-index-builder"
+
+    def __init__(self, countries: Sequence[str] = COUNTRIES, start_score: float = 5.0,
+                 start_weight: float = 1.0) -> None:
+        countries = tuple(countries)
+        if not countries or not all(isinstance(c, str) and c.strip() for c in countries):
+            raise IndexInputError("countries must be a non-empty list of names, e.g. ['China', 'Russia']")
+        _resource_scores(dict.fromkeys(RESOURCES, start_score), "the starting score")
+        validate_weights(dict.fromkeys(RESOURCES, start_weight))
+        self.countries = countries
+        self.table: pd.DataFrame | None = None
+        style = {"description_width": "130px"}
+        self.score_sliders = {
+            c: {r: w.FloatSlider(value=start_score, min=SCORE_MIN, max=SCORE_MAX, step=0.5, description=r,
+                                 style=style, continuous_update=False)
+                for r in RESOURCES}
+            for c in countries
+        }
+        self.weight_sliders = {r: w.FloatSlider(value=start_weight, min=0, max=5, step=0.5, description=r,
+                                                style=style, continuous_update=False)
+                               for r in RESOURCES}
+        self.output = w.HTML(layout=w.Layout(width="auto"))
+        self.output.add_class("sp-index-output")
+        for slider in self._sliders():
+            slider.observe(lambda _change: self.update(), names="value")
+        note = w.HTML(feedback_box("info", "Your judgement, not data.", esc(NOT_DATA)))
+        country_boxes = [w.VBox([w.HTML(f"<b>{esc(c)}</b>"), *self.score_sliders[c].values()])
+                         for c in countries]
+        weights = w.VBox([w.HTML("<b>Weights</b> (how much each resource counts)"), *self.weight_sliders.values()])
+        super().__init__([note, w.HBox(country_boxes, layout=w.Layout(flex_flow="row wrap")), weights, self.output])
+        self.update()
+
+    def _sliders(self) -> list[w.FloatSlider]:
+        return [s for c in self.score_sliders.values() for s in c.values()] + list(self.weight_sliders.values())
+
+    @property
+    def scores(self) -> dict[str, dict[str, float]]:
+        return {c: {r: s.value for r, s in sliders.items()} for c, sliders in self.score_sliders.items()}
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {r: s.value for r, s in self.weight_sliders.items()}
+
+    def set_score(self, country: str, resource: str, value: float) -> None:
+        """Move one score slider, as a student would."""
+        if country not in self.score_sliders:
+            raise UnknownNameError("country", country, self.countries)
+        if resource not in RESOURCES:
+            raise UnknownNameError("resource", resource, RESOURCES)
+        _resource_scores({**dict.fromkeys(RESOURCES, SCORE_MIN), resource: value}, country)
+        self.score_sliders[country][resource].value = value
+
+    def set_weight(self, resource: str, value: float) -> None:
+        """Move one weight slider, as a student would (weights run from 0 to 5 here)."""
+        if resource not in RESOURCES:
+            raise UnknownNameError("resource", resource, RESOURCES)
+        number = _number(value, f"the weight for {resource!r}")
+        if not 0 <= number <= 5:
+            raise IndexInputError(f"the weight for {resource!r} is {number:g}: the sliders run from 0 to 5")
+        self.weight_sliders[resource].value = number
+
+    def update(self) -> None:
+        """Recompute the ranking and redraw; an impossible choice (all weights 0) is explained, not raised."""
+        try:
+            self.table = ranking(self.scores, self.weights, self.countries)
+        except (IndexInputError, UnknownNameError) as exc:
+            self.table = None
+            self.output.value = feedback_box("info", "No ranking for these weights.", esc(exc))
+            return
+        shares = weight_shares(self.weights)
+        share_text = ", ".join(f"{r} {shares[r]:.0%}" for r in RESOURCES)
+        table_html = self.table.to_html(index=False, escape=True, classes="sp-table", border=0,
+                                        float_format=lambda v: f"{v:g}")
+        self.output.value = (f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
+                             f"<div class='sp-chart'>{charts.svg(ranking_chart(self.table))}</div>")

@@ -1,0 +1,248 @@
+"""Soviet and Russian culture in China: the timeline and the film figures behind lessons 04 and 05.
+
+Pure functions do the work. :func:`cited` gives every row of a table the
+inline citation of its source; :func:`events_between` picks the dated events
+of some strands (themes) within a span of years; :func:`figures` puts each
+film's or cartoon's figures next to its title and source; :func:`disagreements`
+lists the figures that two sources give differently. :func:`explore_events`
+and :func:`explore_figures` are the views the lessons' explorers redraw:
+
+>>> h.Explorer(h.screens.explore_events, theme=list(h.screens.THEME_CHOICES), years=(1938, 2020))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from . import charts, citations, data
+from ._names import UnknownNameError
+from .display import Rich
+
+STRANDS: tuple[str, ...] = ("ideology", "music", "film", "cartoons")
+"""The memo's four strands of Soviet and Russian influence in China, as themes in ``data/events.csv``."""
+
+THEME_CHOICES: dict[str, tuple[str, ...] | None] = {
+    "the memo's four strands": STRANDS,
+    "ideology": ("ideology",),
+    "music": ("music",),
+    "film": ("film",),
+    "cartoons": ("cartoons",),
+    "theme years (culture exchange)": ("culture exchange",),
+    "everything": None,
+}
+"""Labels for the timeline explorer's menu, each with the themes it shows (None: every theme)."""
+
+MEASURES: dict[str, tuple[str, str]] = {
+    "China gross (million yuan)": ("box_office", "million CNY"),
+    "China gross (million US$)": ("box_office", "million USD"),
+    "rank in China's 2013 box office": ("china_rank", "rank"),
+    "Douban rating (out of 10)": ("douban_rating", "out of 10"),
+}
+"""Labels for the figures explorer's menu, each with its ``measure`` and ``unit`` in ``data/work_figures.csv``."""
+
+WORK_KINDS: dict[str, tuple[str, ...]] = {
+    "films and cartoons": ("film", "cartoon"),
+    "films": ("film",),
+    "cartoons": ("cartoon",),
+}
+"""Labels for the figures explorer's second menu, each with the kinds of work it shows."""
+
+_NOTES = {
+    "box_office": "Box office in nominal money of its year: not adjusted for inflation; it counts money, not viewers.",
+    "china_rank": "Rank among all films in China's 2013 box office: 1 is the top earner, so a shorter bar is better.",
+    "douban_rating": "Douban ratings move as people vote: each one is a snapshot at the date shown.",
+}
+
+
+def _require(frame: Any, *columns: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, not {type(frame).__name__}")
+    for column in columns:
+        if column not in frame.columns:
+            raise UnknownNameError("column", column, [str(c) for c in frame.columns])
+
+
+def _pick(label: Any, choices: Mapping[str, Any], what: str) -> Any:
+    if not isinstance(label, str) or label not in choices:
+        raise UnknownNameError(what, label, choices)
+    return choices[label]
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty string, or None for missing and blank values."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _initial_capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _short(source_id: str) -> str:
+    return str(citations.source(source_id)["short"])
+
+
+def _block(chart: Any) -> Rich:
+    """A chart as SVG in an HTML block, which an explorer shows as it is (layered charts included)."""
+    spec = chart.to_dict()
+    return Rich(f"<div class='sp-chart'>{charts.svg(spec)}</div>", f"Chart: {charts.title_of(spec)}")
+
+
+def cited(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with a ``source`` column: each row's inline citation, with its locator if it has one.
+
+    >>> cited(h.load("polls"))["source"].iloc[0]
+    '[WSJ 2014]'
+    """
+    _require(frame, "source_id")
+    out = frame.copy()
+    locators = out["locator"] if "locator" in out.columns else [None] * len(out)
+    out["source"] = [citations.cite(str(sid), _text(loc)) for sid, loc in zip(out["source_id"], locators)]
+    return out
+
+
+def _valid_themes() -> list[str]:
+    field = next(f for f in data.schema("events")["fields"] if f["name"] == "theme")
+    return list(field["constraints"]["enum"])
+
+
+def _years(years: Any) -> tuple[int, int]:
+    if (
+        not isinstance(years, (tuple, list))
+        or len(years) != 2
+        or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+    ):
+        raise TypeError(f"years must be a (first, last) pair of whole years such as (1938, 2020), not {years!r}")
+    first, last = years
+    if first > last:
+        raise ValueError(f"years run from first to last: ({first}, {last}) is backwards; try ({last}, {first})")
+    return first, last
+
+
+def events_between(
+    events: pd.DataFrame,
+    themes: str | Iterable[str] | None = STRANDS,
+    years: tuple[int, int] = (1938, 2020),
+) -> pd.DataFrame:
+    """The events whose theme is in ``themes`` and whose start year lies within ``years`` (both ends included).
+
+    ``themes`` is one theme, several, or None for every theme. Rows come back sorted by date; partial dates
+    (``2020``, ``2020-03``) sort before fuller ones in the same year or month. Two sources that date the same
+    event differently stay two rows.
+    """
+    _require(events, "date", "theme")
+    first, last = _years(years)
+    if themes is not None:
+        wanted = [themes] if isinstance(themes, str) else list(themes)
+        valid = _valid_themes()
+        for theme in wanted:
+            if theme not in valid:
+                raise UnknownNameError("theme", theme, valid)
+        events = events[events["theme"].isin(wanted)]
+    year = events["date"].astype(str).str[:4].astype(int)
+    chosen = events[(year >= first) & (year <= last)]
+    order = ["date", "event_id"] if "event_id" in chosen.columns else ["date"]
+    return chosen.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def events_chart(rows: pd.DataFrame, title: str) -> Any:
+    """A timeline of ``rows`` (from :func:`events_between`); an event dated differently by two sources shows
+    once per source, each label naming its source."""
+    _require(rows, "event_id", "title", "source_id", "date", "theme")
+    repeated = rows["event_id"].duplicated(keep=False)
+    labels = [f"{t} ({_short(s)})" if r else t for t, s, r in zip(rows["title"], rows["source_id"], repeated)]
+    return charts.timeline(rows.assign(label=labels), title=title, label="label")
+
+
+def explore_events(theme: str = "the memo's four strands", years: tuple[int, int] = (1938, 2020)) -> Any:
+    """The timeline explorer's view: a timeline of the chosen events and a table of them with their sources."""
+    themes = _pick(theme, THEME_CHOICES, "theme choice")
+    first, last = _years(years)
+    rows = events_between(data.load("events"), themes, (first, last))
+    if rows.empty:
+        return f"No events of this kind ({theme}) between {first} and {last} in the course data."
+    chart = events_chart(rows, f"{_initial_capital(theme)}, {first}-{last}")
+    table = cited(rows)[["date", "end_date", "title", "theme", "description", "source"]]
+    table = table.rename(columns={"end_date": "until", "title": "event", "description": "what happened"})
+    count = f"{len(rows)} event{'s' if len(rows) != 1 else ''}. Each row names its source in the last column."
+    return [_block(chart), count, table]
+
+
+def figures(measure: str | None = None, kinds: str | Iterable[str] = ("film", "cartoon")) -> pd.DataFrame:
+    """The works' figures, one a row, with each work's title and kind and each figure's citation.
+
+    ``measure`` is a label of :data:`MEASURES` (or None for every measure); ``kinds`` is one kind of work or
+    several (film, cartoon, song, singer). Two sources for the same figure are two rows.
+    """
+    works = data.load("works")
+    valid_kinds = sorted(set(works["kind"]))
+    wanted = [kinds] if isinstance(kinds, str) else list(kinds)
+    for kind in wanted:
+        if kind not in valid_kinds:
+            raise UnknownNameError("kind of work", kind, valid_kinds)
+    rows = data.load("work_figures").merge(
+        works[["work_id", "title", "kind", "year"]], on="work_id", how="left", validate="many_to_one"
+    )
+    rows = rows[rows["kind"].isin(wanted)]
+    if measure is not None:
+        name, unit = _pick(measure, MEASURES, "measure")
+        rows = rows[(rows["measure"] == name) & (rows["unit"] == unit)]
+    columns = ["title", "kind", "measure", "value", "unit", "as_of", "source", "note", "work_id", "source_id"]
+    return cited(rows)[columns].sort_values(["title", "as_of", "source"], kind="stable").reset_index(drop=True)
+
+
+def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures that two or more sources give for the same work, measure and unit, with their spread.
+
+    One row a figure: ``title``, ``measure``, ``unit``, ``values`` (each value with its citation, lowest
+    first) and ``spread`` (highest minus lowest). Figures with a single source are left out.
+    """
+    _require(figures, "title", "measure", "unit", "value", "source_id")
+    out = []
+    for (title, measure, unit), group in figures.groupby(["title", "measure", "unit"], sort=True):
+        if group["source_id"].nunique() < 2:
+            continue
+        group = group.sort_values("value", kind="stable")
+        values = "; ".join(f"{v:g} {citations.cite(str(s))}" for v, s in zip(group["value"], group["source_id"]))
+        spread = round(float(group["value"].max() - group["value"].min()), 6)
+        out.append({"title": title, "measure": measure, "unit": unit, "values": values, "spread": spread})
+    return pd.DataFrame(out, columns=["title", "measure", "unit", "values", "spread"])
+
+
+def figures_chart(rows: pd.DataFrame, measure: str, works: str = "films and cartoons") -> Any:
+    """Bars of ``rows`` (from :func:`figures` for one ``measure``), one a figure, coloured by the source giving it;
+    ranks run best first, other measures largest first."""
+    _require(rows, "title", "as_of", "value", "source_id")
+    name, _unit = _pick(measure, MEASURES, "measure")
+    rows = rows.assign(
+        figure=[f"{t}, {a}" for t, a in zip(rows["title"], rows["as_of"])],
+        given_by=[_short(s) for s in rows["source_id"]],
+    ).rename(columns={"given_by": "figure given by"})
+    chart = charts.bar(
+        rows,
+        "figure",
+        "value",
+        title=f"{_initial_capital(measure)}: {works}",
+        colour="figure given by",
+        value_title=measure,
+        category_title=" ",
+        sort="x" if name == "china_rank" else "-x",
+    )
+    return chart.configure_axisY(labelLimit=380)
+
+
+def explore_figures(measure: str = "China gross (million yuan)", works: str = "films and cartoons") -> Any:
+    """The figures explorer's view: a note on what the measure can show, a bar per figure, where sources
+    disagree, and a table of the figures with their sources."""
+    kinds = _pick(works, WORK_KINDS, "choice of works")
+    name, _unit = _pick(measure, MEASURES, "measure")
+    rows = figures(measure, kinds)
+    if rows.empty:
+        return f"The course data has no {measure} for {works}: try another pair."
+    parts: list[Any] = [_NOTES[name], _block(figures_chart(rows, measure, works))]
+    for row in disagreements(rows).itertuples():
+        parts.append(f"Sources disagree on {row.title}: {row.values}.")
+    parts.append(rows[["title", "value", "unit", "as_of", "source", "note"]])
+    return parts

@@ -1,0 +1,223 @@
+"""Benchmark: what the course costs a class, next to the floor it cannot go below.
+
+Run on demand (not part of `pytest`):
+
+    .venv/bin/python tests/benchmark.py [--runs 5]
+
+Prints a table and writes it to tests/BENCHMARK.md. Measures:
+- setup-cell cost in fresh kernels, against a bare `import pandas, altair, ipywidgets`, with and
+  without the optional module `rfc3987_syntax` that jsonschema (imported by altair) loads;
+- the whole nbval run over the lessons, against the same number of notebooks that only import the packages;
+- per-lesson execution time and size on disk;
+- widget latency: time for each widget in each lesson to redraw after a value change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gc
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import start_new_kernel
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+OUT = ROOT / "tests" / "BENCHMARK.md"
+
+FLOOR = "import pandas, altair, ipywidgets"
+FLOOR_WITHOUT_RFC = "import sys\nsys.modules['rfc3987_syntax'] = None\nimport pandas, altair, ipywidgets"
+SETUP_BEFORE = 'import altair as alt\nimport pandas as pd\n\nimport helpers as h\n\nlesson = h.Lesson("00")'
+
+
+def setup_cell(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return next(c.source for c in nb.cells if "setup" in c.metadata.get("tags", []))
+
+
+def time_in_fresh_kernel(code: str) -> float:
+    """Seconds to run ``code`` in a newly started kernel (kernel start itself not counted)."""
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        start = time.perf_counter()
+        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+        elapsed = time.perf_counter() - start
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"benchmark cell failed: {reply['content']}")
+        return elapsed
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def summarise(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f}"
+
+
+def bench_setup(runs: int) -> list[tuple[str, str]]:
+    cases = [
+        ("floor: bare `import pandas, altair, ipywidgets`", FLOOR),
+        ("floor without rfc3987_syntax", FLOOR_WITHOUT_RFC),
+        ("setup cell, altair imported first (before)", SETUP_BEFORE),
+        ("setup cell as in the lessons, helpers first (after)", setup_cell(LESSONS[0])),
+    ]
+    return [(name, summarise([time_in_fresh_kernel(code) for _ in range(runs)])) for name, code in cases]
+
+
+def floor_notebooks(folder: Path, count: int) -> None:
+    for i in range(count):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_WITHOUT_RFC)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        NotebookClient(nb, kernel_name="python3", record_timing=False).execute()
+        nbformat.write(nb, folder / f"floor_{i:02d}.ipynb")
+
+
+def nbval_seconds(paths: list[Path], workers: int) -> float:
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-o",
+        "addopts=",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        f"--nbval-sanitize-with={ROOT / 'lessons' / 'sanitize.cfg'}",
+    ]
+    if workers > 1:
+        args += ["-n", str(workers), "--dist", "loadfile"]
+    start = time.perf_counter()
+    result = subprocess.run(args + [str(p) for p in paths], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbval failed:\n{result.stdout[-2000:]}")
+    return time.perf_counter() - start
+
+
+def bench_suite() -> list[tuple[str, str]]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_notebooks(Path(tmp), len(LESSONS))
+        floors = sorted(Path(tmp).glob("*.ipynb"))
+        for workers in (1, 2):
+            lessons = nbval_seconds(LESSONS, workers)
+            floor = nbval_seconds(floors, workers)
+            label = "serial" if workers == 1 else "-n 2 --dist loadfile"
+            rows.append(
+                (f"nbval, {len(LESSONS)} notebooks, {label}", f"{lessons:.1f} | {floor:.1f} | {lessons / floor:.2f}")
+            )
+    return rows
+
+
+LATENCY_CELL = r"""
+import gc as _gc, statistics as _st, time as _t
+import ipywidgets as _w
+from helpers.widgets import CourseBox as _Box
+
+def _descendants(widget):
+    for child in getattr(widget, "children", ()):
+        yield child
+        yield from _descendants(child)
+
+def _alternatives(control):
+    if isinstance(control, (_w.Dropdown, _w.RadioButtons, _w.ToggleButtons, _w.Select)):
+        values = [v[1] if isinstance(v, tuple) else v for v in control.options]
+        return [v for v in values if v != control.value][:4]
+    if isinstance(control, (_w.IntSlider, _w.FloatSlider)):
+        return [control.min, control.max, control.value]
+    if isinstance(control, _w.Checkbox):
+        return [not control.value, control.value]
+    return []
+
+_latency = {}
+for _box in [o for o in _gc.get_objects() if isinstance(o, _Box)]:
+    _times = []
+    for _control in _descendants(_box):
+        for _value in _alternatives(_control):
+            _start = _t.perf_counter()
+            _control.value = _value  # observers run synchronously: the redraw is inside this assignment
+            _times.append(_t.perf_counter() - _start)
+    if _times:
+        _name = type(_box).__name__
+        _latency.setdefault(_name, []).append(_st.median(_times) * 1000)
+{k: [round(x, 1) for x in v] for k, v in _latency.items()}
+"""
+
+
+def run_lesson(path: Path) -> tuple[float, dict]:
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(LATENCY_CELL))
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    elapsed = time.perf_counter() - start
+    latency = ast.literal_eval(nb.cells[-1].outputs[0]["data"]["text/plain"])
+    return elapsed, latency
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh kernels per setup-cell case")
+    args = parser.parse_args()
+    lines = [
+        "# Benchmark",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {_machine()} with `python tests/benchmark.py`.",
+        "",
+    ]
+
+    lines += [
+        "## Setup-cell cost in a fresh kernel (seconds)",
+        "",
+        "| case | median | min | max |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {name} | {values} |" for name, values in bench_setup(args.runs)]
+
+    lines += [
+        "",
+        "## Whole nbval run over the lessons (seconds)",
+        "",
+        "Floor: the same number of notebooks that only import pandas, altair and ipywidgets.",
+        "",
+        "| run | lessons | floor | ratio |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {name} | {values} |" for name, values in bench_suite()]
+
+    lines += [
+        "",
+        "## Per lesson",
+        "",
+        "| lesson | execution (s) | size on disk (KB) | widget redraw, median per widget (ms) |",
+        "|---|---|---|---|",
+    ]
+    for path in LESSONS:
+        elapsed, latency = run_lesson(path)
+        widgets = "; ".join(f"{k}: {', '.join(f'{x:g}' for x in v)}" for k, v in sorted(latency.items())) or "-"
+        lines.append(f"| {path.stem} | {elapsed:.1f} | {path.stat().st_size / 1024:.0f} | {widgets} |")
+        gc.collect()
+
+    text = "\n".join(lines) + "\n"
+    OUT.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    return f"{os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+if __name__ == "__main__":
+    main()

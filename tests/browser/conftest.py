@@ -1,0 +1,239 @@
+"""One JupyterLab server and one headless Chromium for the browser test, and its timing report.
+
+The server runs from this Python (``sys.executable -m jupyter lab``) on 127.0.0.1 with a
+random token, its root at a temporary copy of the lessons, and every Jupyter and
+JupyterLab folder it would write to (config, data, runtime, settings, workspaces)
+pointed into a temporary directory, so the committed notebooks and the user's own
+set-up are never touched. Settings there turn autosave and the news pop-up off.
+
+``SP_BROWSER_LESSONS=/some/folder`` runs the test on the notebooks of another folder
+(used to check that the test catches a broken copy of a lesson); ``SP_CHROMIUM`` names
+another Chromium binary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LESSONS_ENV = "SP_BROWSER_LESSONS"
+CHROMIUM_ENV = "SP_CHROMIUM"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+INSTALL_HINT = ('install Chromium (Debian/Ubuntu: sudo apt-get install chromium) and the test tools '
+                '(pip install -e ".[test]"); do not run `playwright install`')
+
+# JupyterLab settings for the test: no autosave (notebooks stay as committed), no news or update checks.
+OVERRIDES = {
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+# Per-lesson timings in seconds, filled by the test and reported at the end of the run.
+TIMINGS: dict[str, dict[str, float]] = {}
+SETUP_TIMINGS: dict[str, float] = {}
+
+
+def lessons_dir() -> Path:
+    return Path(os.environ.get(LESSONS_ENV) or ROOT / "lessons").resolve()
+
+
+def lesson_paths() -> list[Path]:
+    return sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get(CHROMIUM_ENV), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_browser_tools() -> str:
+    """The Chromium to drive. Missing tools fail the test under CI=true and skip it elsewhere."""
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("Playwright (the Python package) is not installed")
+    chromium = find_chromium()
+    if chromium is None:
+        missing.append(f"Chromium was not found (looked at ${CHROMIUM_ENV}, /usr/bin/chromium and on PATH)")
+    if missing:
+        message = "Browser test cannot run: " + "; ".join(missing) + f". To run it, {INSTALL_HINT}."
+        if in_ci():
+            pytest.fail(message + " (CI=true: a missing browser is a failure.)", pytrace=False)
+        pytest.skip(message)
+    return chromium
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterLab:
+    """A JupyterLab server started and stopped by the test, reachable with its token."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.root = base / "lessons"
+        self.log_path = base / "jupyterlab.log"
+        self.token = secrets.token_hex(24)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> None:
+        shutil.copytree(lessons_dir(), self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        app_settings = self.base / "app-settings"
+        app_settings.mkdir()
+        (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=1), encoding="utf-8")
+        env = dict(os.environ)
+        for name, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                             ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
+                             ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython")):
+            (self.base / folder).mkdir()
+            env[name] = str(self.base / folder)
+        # The kernel imports this checkout's helpers (which find data/ next to them), installed or not,
+        # and runs with the Python of this environment.
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # a debugger warning on the kernel's stderr, not in cells
+        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+               f"--LabApp.app_settings_dir={app_settings}",
+               f"--LabApp.user_settings_dir={self.base / 'user-settings'}",
+               f"--LabApp.workspaces_dir={self.base / 'workspaces'}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with code {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                self.api("GET", "/api/status")
+                return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def api(self, method: str, path: str, timeout: float = 10) -> object:
+        request = urllib.request.Request(self.url + path, method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_sessions(self) -> None:
+        """Shut down every session and kernel, so the next lesson starts from a fresh kernel."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+        for kernel in self.api("GET", "/api/kernels"):
+            self.api("DELETE", f"/api/kernels/{kernel['id']}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.shutdown_sessions()
+                self.api("POST", "/api/shutdown")
+                self.proc.wait(timeout=15)
+            except (OSError, urllib.error.URLError, subprocess.TimeoutExpired):
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a temporary copy of the lessons; stopped (with its kernels) after the module."""
+    started = time.perf_counter()
+    server = JupyterLab(tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        server.start()
+        SETUP_TIMINGS["JupyterLab start"] = time.perf_counter() - started
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Headless Debian Chromium driven by Playwright; closed after the module."""
+    chromium = require_browser_tools()
+    from playwright.sync_api import sync_playwright
+
+    started = time.perf_counter()
+    playwright = sync_playwright().start()
+    try:
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        except Exception as exc:  # a broken Chromium: same rule as a missing one
+            message = f"Chromium at {chromium} did not start ({exc}). To run the browser test, {INSTALL_HINT}."
+            if in_ci():
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        SETUP_TIMINGS["Chromium start"] = time.perf_counter() - started
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+def timing_report() -> str:
+    if not TIMINGS:
+        return ""
+    phases = ["open", "run", "checks", "interact", "total"]
+    lines = [f"{'lesson':<28}" + "".join(f"{p:>10}" for p in phases)]
+    for name, t in TIMINGS.items():
+        lines.append(f"{name:<28}" + "".join(f"{t.get(p, float('nan')):>9.1f}s" for p in phases))
+    total = sum(t["total"] for t in TIMINGS.values())
+    setup = sum(SETUP_TIMINGS.values())
+    lines.append(f"{'all lessons':<28}{'':>40}{total:>9.1f}s")
+    lines.append("set-up: " + ", ".join(f"{k} {v:.1f}s" for k, v in SETUP_TIMINGS.items())
+                 + f"; lessons plus set-up {total + setup:.1f}s")
+    return "\n".join(lines)
+
+
+def pytest_terminal_summary(terminalreporter):
+    report = timing_report()
+    if report:
+        terminalreporter.write_sep("-", "browser test: seconds per lesson")
+        terminalreporter.write_line(report)

@@ -1,0 +1,246 @@
+"""helpers.indices: published ranks, and the build-your-own index (pure functions and widget)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import helpers as h
+from helpers import indices as ix
+from helpers._names import UnknownNameError
+
+EQUAL = {"culture": 1, "political values": 1, "foreign policies": 1}
+
+
+def scores(**by_country):
+    """{'China': (c, v, f)} -> the nested dict the functions take."""
+    return {name.replace("_", " "): dict(zip(ix.RESOURCES, values)) for name, values in by_country.items()}
+
+
+# ---------------------------------------------------------------- weights
+
+
+def test_weights_are_returned_as_floats_in_resource_order():
+    checked = ix.validate_weights({"foreign policies": 2, "culture": 1, "political values": 0})
+    assert list(checked) == list(ix.RESOURCES)
+    assert checked == {"culture": 1.0, "political values": 0.0, "foreign policies": 2.0}
+
+
+def test_weight_shares_add_up_to_one():
+    shares = ix.weight_shares({"culture": 2, "political values": 1, "foreign policies": 1})
+    assert shares["culture"] == pytest.approx(0.5)
+    assert sum(shares.values()) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"culture": -1, "political values": 1, "foreign policies": 1}, ["'culture'", "-1", "0 or more"]),
+    ({"culture": math.nan, "political values": 1, "foreign policies": 1}, ["'culture'", "NaN"]),
+    ({"culture": math.inf, "political values": 1, "foreign policies": 1}, ["'culture'", "infinite"]),
+    ({"culture": 0, "political values": 0, "foreign policies": 0}, ["all the weights are 0"]),
+    ({"culture": "2", "political values": 1, "foreign policies": 1}, ["must be a number", "str"]),
+    ({"culture": True, "political values": 1, "foreign policies": 1}, ["must be a number", "bool"]),
+    ({"culture": 1, "political values": 1}, ["'foreign policies'", "culture, political values, foreign policies"]),
+    ([1, 1, 1], ["must be a dict", "list"]),
+])
+def test_bad_weights_say_what_is_wrong(bad, words):
+    with pytest.raises(ix.IndexInputError) as info:
+        ix.validate_weights(bad)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_a_misspelt_resource_gets_a_suggestion():
+    with pytest.raises(UnknownNameError) as info:
+        ix.validate_weights({"cultur": 1, "political values": 1, "foreign policies": 1})
+    assert "Did you mean 'culture'?" in str(info.value)
+
+
+# ---------------------------------------------------------------- scores
+
+
+def test_scores_are_checked_and_returned_as_floats():
+    checked = ix.validate_scores(scores(China=(5, 6, 7)))
+    assert checked == {"China": {"culture": 5.0, "political values": 6.0, "foreign policies": 7.0}}
+
+
+def test_an_unknown_country_names_the_valid_ones():
+    with pytest.raises(UnknownNameError) as info:
+        ix.validate_scores({"Rusia": dict.fromkeys(ix.RESOURCES, 5)})
+    message = str(info.value)
+    assert "Did you mean 'Russia'?" in message
+    assert "'China'" in message and "'United States'" in message
+
+
+def test_other_countries_can_be_allowed():
+    checked = ix.validate_scores({"Country A": dict.fromkeys(ix.RESOURCES, 5)}, countries=["Country A"])
+    assert list(checked) == ["Country A"]
+
+
+@pytest.mark.parametrize("value, words", [
+    (10.5, ["10.5", "from 0 to 10"]),
+    (-0.5, ["-0.5", "from 0 to 10"]),
+    (math.nan, ["NaN"]),
+    (None, ["must be a number", "NoneType"]),
+])
+def test_scores_outside_the_scale_are_refused(value, words):
+    with pytest.raises(ix.IndexInputError) as info:
+        ix.validate_scores({"China": {"culture": value, "political values": 5, "foreign policies": 5}})
+    message = str(info.value)
+    assert "culture score for 'China'" in message
+    for word in words:
+        assert word in message
+
+
+def test_empty_or_incomplete_scores_are_refused():
+    with pytest.raises(ix.IndexInputError, match="no scores"):
+        ix.validate_scores({})
+    with pytest.raises(ix.IndexInputError, match="'political values', 'foreign policies'"):
+        ix.validate_scores({"China": {"culture": 5}})
+    with pytest.raises(ix.IndexInputError, match="must be a dict"):
+        ix.validate_scores([("China", 5)])
+
+
+# ---------------------------------------------------------------- computing
+
+
+def test_weighted_score_is_a_weighted_mean_on_the_0_to_10_scale():
+    values = {"culture": 8, "political values": 4, "foreign policies": 6}
+    assert ix.weighted_score(values, EQUAL) == pytest.approx(6.0)
+    assert ix.weighted_score(values, {"culture": 1, "political values": 0, "foreign policies": 0}) == 8
+    assert ix.weighted_score(values, {"culture": 3, "political values": 1, "foreign policies": 0}) == pytest.approx(7)
+
+
+def test_weighted_score_rejects_bad_input():
+    with pytest.raises(ix.IndexInputError):
+        ix.weighted_score({"culture": 11, "political values": 4, "foreign policies": 6}, EQUAL)
+    with pytest.raises(ix.IndexInputError):
+        ix.weighted_score({"culture": 1, "political values": 4, "foreign policies": 6}, dict.fromkeys(ix.RESOURCES, 0))
+
+
+def test_weights_change_the_ranking():
+    table_scores = {"Country A": dict(zip(ix.RESOURCES, (9, 4, 3))),
+                    "Country B": dict(zip(ix.RESOURCES, (4, 5, 8))),
+                    "Country C": dict(zip(ix.RESOURCES, (6, 6, 4)))}
+    names = list(table_scores)
+    equal = ix.ranking(table_scores, EQUAL, countries=names)
+    assert equal["country"].iloc[0] == "Country B"
+    culture_heavy = ix.ranking(table_scores, {"culture": 3, "political values": 1, "foreign policies": 1}, names)
+    assert list(culture_heavy["country"]) == ["Country A", "Country C", "Country B"]
+    assert list(culture_heavy["rank"]) == [1, 2, 3]
+    assert culture_heavy["index"].iloc[0] == pytest.approx(6.8)
+
+
+def test_ranking_columns_and_ties():
+    table = ix.ranking(scores(Russia=(5, 5, 5), China=(5, 5, 5), United_States=(7, 5, 5)), EQUAL)
+    assert list(table.columns) == ["rank", "country", "index", *ix.RESOURCES]
+    assert list(table["country"]) == ["United States", "China", "Russia"]  # ties alphabetical
+    assert list(table["rank"]) == [1, 2, 2]  # equal scores share a rank
+
+
+def test_ranking_chart_says_the_scores_are_not_data():
+    table = ix.ranking(scores(China=(5, 5, 5), Russia=(6, 5, 5)), EQUAL)
+    spec = ix.ranking_chart(table).to_dict()
+    assert spec["title"]["text"] == "Your own soft power index"
+    assert "not data" in " ".join(spec["title"]["subtitle"])
+    with pytest.raises(ix.IndexInputError):
+        ix.ranking_chart(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ix.IndexInputError):
+        ix.ranking_chart(table.iloc[0:0])
+
+
+# ---------------------------------------------------------------- published ranks
+
+
+@pytest.fixture(scope="module")
+def ranks():
+    return h.load("soft_power_indices")
+
+
+def test_select_ranks_filters_and_keeps_every_source(ranks):
+    russia_sp30 = ix.select_ranks(ranks, index="Soft Power 30", country="Russia")
+    assert set(russia_sp30["index"]) == {"Soft Power 30"} and set(russia_sp30["country"]) == {"Russia"}
+    assert (russia_sp30["year"] == 2015).sum() == 2  # two sources, two rows
+    assert "not ranked" in set(russia_sp30["status"])
+    assert len(ix.select_ranks(ranks)) == len(ranks)
+    china = ix.select_ranks(ranks, country="China")
+    for _, group in china.groupby("index"):
+        assert list(group["year"]) == sorted(group["year"])
+
+
+def test_select_ranks_names_valid_choices(ranks):
+    with pytest.raises(UnknownNameError, match="Did you mean 'Brand Finance'"):
+        ix.select_ranks(ranks, index="Brand Finace")
+    with pytest.raises(UnknownNameError, match="'both'"):
+        ix.select_ranks(ranks, country="India")
+    with pytest.raises(ix.IndexInputError, match="soft_power_indices"):
+        ix.select_ranks(pd.DataFrame({"a": [1]}))
+
+
+def test_rank_chart_breaks_lines_at_gaps_and_draws_each_rank_once(ranks):
+    rows = ix.select_ranks(ranks, index="Brand Finance", country="Russia")
+    spec = ix.rank_chart(rows, title="Russia").to_dict()
+    data = spec["datasets"][next(iter(spec["datasets"]))]
+    years = [d["year"] for d in data]
+    assert 2022 not in years  # 'not found': no point, no bridged line
+    assert len(years) == len(set(years))  # the 2025 rank has two sources but is drawn once
+    segments = {d["line"] for d in data}
+    assert len(segments) == 2  # 2020-2021 and 2023-2025
+    assert spec["title"]["text"] == "Russia"
+    assert any("Interfax 2025" in line for line in spec["title"]["subtitle"])
+
+
+def test_rank_chart_refuses_rows_without_a_rank(ranks):
+    rows = ix.select_ranks(ranks, index="Soft Power 30", country="Russia")
+    with pytest.raises(ix.IndexInputError, match="none of these rows has a rank"):
+        ix.rank_chart(rows[rows["status"] != "ranked"])
+    with pytest.raises(ix.IndexInputError, match="no rows"):
+        ix.rank_chart(rows.iloc[0:0])
+
+
+# ---------------------------------------------------------------- the widget
+
+
+def test_index_builder_starts_level_and_responds_to_sliders():
+    builder = ix.IndexBuilder()
+    assert "sp-index-builder" in builder._dom_classes
+    assert set(builder.table["index"]) == {5.0}  # nothing suggested at the start
+    assert "not data" in builder.children[0].value
+    builder.set_score("Russia", "culture", 9)
+    assert builder.table["country"].iloc[0] == "Russia"
+    builder.set_weight("culture", 0)
+    assert set(builder.table["index"]) == {5.0}  # culture no longer counts
+    assert "Your ranking" in builder.output.value and "<svg" in builder.output.value
+
+
+def test_index_builder_explains_all_zero_weights_instead_of_failing():
+    builder = ix.IndexBuilder(countries=["China", "Russia"])
+    for resource in ix.RESOURCES:
+        builder.set_weight(resource, 0)
+    assert builder.table is None
+    assert "all the weights are 0" in builder.output.value
+    builder.set_weight("foreign policies", 1)
+    assert builder.table is not None
+
+
+def test_index_builder_rejects_bad_moves():
+    builder = ix.IndexBuilder(countries=["China", "Russia"])
+    with pytest.raises(UnknownNameError, match="Did you mean 'China'"):
+        builder.set_score("Chna", "culture", 5)
+    with pytest.raises(UnknownNameError):
+        builder.set_score("China", "values", 5)
+    with pytest.raises(ix.IndexInputError, match="from 0 to 10"):
+        builder.set_score("China", "culture", 12)
+    with pytest.raises(ix.IndexInputError, match="0 to 5"):
+        builder.set_weight("culture", 6)
+    with pytest.raises(ix.IndexInputError, match="NaN"):
+        builder.set_weight("culture", math.nan)
+    with pytest.raises(ix.IndexInputError, match="non-empty list"):
+        ix.IndexBuilder(countries=[])
+
+
+def test_index_builder_shows_a_note_in_static_views():
+    from helpers.widgets import STATIC_NOTE
+
+    assert ix.IndexBuilder()._repr_mimebundle_()["text/plain"] == STATIC_NOTE

@@ -1,0 +1,130 @@
+"""Progress that survives a restart: recorded locally, written atomically, never lost or fatal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import helpers as h
+from helpers import progress
+
+
+@pytest.fixture
+def store_path(tmp_path, monkeypatch):
+    path = tmp_path / "progress" / "progress.json"
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(path))
+    progress.last_problem = None
+    return path
+
+
+def test_environment_variable_redirects_the_file(store_path):
+    assert progress.default_path() == store_path
+
+
+def test_default_is_a_per_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv(progress.PROGRESS_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert progress.default_path() == tmp_path / "soft-power-companion" / "progress.json"
+
+
+def test_quiz_exercise_and_activity_results_are_recorded(store_path):
+    lesson = h.Lesson("00")
+    quiz = lesson.quiz()
+    q = quiz.questions[0]
+    wrong = next(c for c in q.choices if c != q.answer)
+    quiz.answer(0, wrong)
+    quiz.answer(1, quiz.questions[1].answer)
+    lesson.check("0.1", 66)
+    saved = json.loads(store_path.read_text(encoding="utf-8"))
+    assert saved["format"] == progress.FORMAT
+    assert saved["lessons"]["00"]["quiz"][q.id] == {"answer": wrong, "correct": False}
+    assert saved["lessons"]["00"]["quiz"][quiz.questions[1].id]["correct"] is True
+    assert saved["lessons"]["00"]["exercises"]["0.1"] == {"status": "correct"}
+
+
+def test_unanswered_checks_and_worked_solutions_are_not_recorded(store_path):
+    lesson = h.Lesson("00")
+    lesson.check("0.1", ...)
+    lesson.check("0.1", 66, record=False)
+    lesson.quiz().check(0)
+    assert not store_path.exists()
+
+
+def test_progress_survives_a_restart_and_shows_missed_questions(store_path):
+    quiz = h.Lesson("00").quiz()
+    q = quiz.questions[2]
+    quiz.answer(2, next(c for c in q.choices if c != q.answer))
+    view = h.Lesson("00").progress()  # a new object reads the file afresh, as after a kernel restart
+    assert "00 · Start here" in view.table.value
+    assert "To review" in view.table.value and h.display.esc(q.prompt) in view.table.value
+    assert "0 / 6" in view.table.value
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(store_path):
+    for i in range(5):
+        progress.record_exercise("00", "0.1", "incorrect" if i % 2 else "correct")
+    assert [p.name for p in store_path.parent.iterdir()] == ["progress.json"]
+    assert (
+        json.loads(store_path.read_text(encoding="utf-8"))["lessons"]["00"]["exercises"]["0.1"]["status"] == "correct"
+    )
+
+
+@pytest.mark.parametrize(
+    "content,why",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "something-else", "lessons": {}}', "not a Soft Power Companion progress file"),
+        ("[1, 2, 3]", "not a Soft Power Companion progress file"),
+    ],
+)
+def test_corrupt_or_foreign_file_is_set_aside_never_lost(store_path, content, why):
+    store_path.parent.mkdir(parents=True)
+    store_path.write_text(content, encoding="utf-8")
+    progress.record_exercise("00", "0.1", "correct")
+    kept = [p for p in store_path.parent.iterdir() if p.name.startswith("progress.json.set-aside-")]
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == content
+    assert why in progress.last_problem
+    assert (
+        json.loads(store_path.read_text(encoding="utf-8"))["lessons"]["00"]["exercises"]["0.1"]["status"] == "correct"
+    )
+
+
+def test_a_file_in_the_way_of_the_folder_does_not_break_a_widget(tmp_path, monkeypatch):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(progress.PROGRESS_ENV, str(blocker / "progress.json"))
+    verdict = h.Lesson("00").check("0.1", 66)
+    assert verdict.correct and "could not be saved" in progress.last_problem
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_reset_needs_confirmation(store_path):
+    h.Lesson("00").check("0.1", 66)
+    view = h.Lesson("00").progress()
+    view.reset_button.click()
+    assert "Tick the box first" in view.status.value and store_path.exists()
+    assert json.loads(store_path.read_text(encoding="utf-8"))["lessons"]
+    view.confirm.value = True
+    view.reset_button.click()
+    assert json.loads(store_path.read_text(encoding="utf-8"))["lessons"] == {}
+    assert "0 / 1" in view.table.value
+
+
+def test_reset_one_lesson_keeps_the_others(store_path):
+    progress.record_exercise("00", "0.1", "correct")
+    progress.record_exercise("01", "1.1", "correct")
+    progress.reset("00")
+    assert list(json.loads(store_path.read_text(encoding="utf-8"))["lessons"]) == ["01"]
+
+
+def test_progress_text_from_data_is_escaped(store_path):
+    from helpers.material import Material, Question
+
+    hostile = "<script>alert(1)</script>"
+    mat = Material("09", hostile, (), (Question("q", hostile, ("a", "b"), "a", "e", "nye_2008"),), (), ())
+    store = progress.empty()
+    store["lessons"]["09"] = {"quiz": {"q": {"answer": "b", "correct": False}}}
+    html = progress.report(progress.summary(store, {"09": mat})).html
+    assert "<script>" not in html and "&lt;script&gt;" in html
