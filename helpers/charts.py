@@ -105,6 +105,13 @@ def finish(chart: alt.TopLevelMixin, title: str, sources: Iterable[str]) -> alt.
     return chart.properties(title=alt.TitleParams(text=title, subtitle=source_line(ids)))
 
 
+def _axis_title(given: str | None, column: str) -> str | None:
+    """The column's name by default; an empty string hides the title."""
+    if given is None:
+        return column.replace("_", " ")
+    return given or None
+
+
 def _require_columns(frame: pd.DataFrame, *columns: str | None) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"charts take a pandas DataFrame, not {type(frame).__name__}")
@@ -149,8 +156,8 @@ def bar(
     """Horizontal bars of ``value`` for each ``category``, with the value printed at each bar's end."""
     _require_columns(frame, category, value, colour)
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{category}:N", sort=sort, title=category_title or category.replace("_", " ")),
-        x=alt.X(f"{value}:Q", title=value_title or value.replace("_", " ")),
+        y=alt.Y(f"{category}:N", sort=sort, title=_axis_title(category_title, category)),
+        x=alt.X(f"{value}:Q", title=_axis_title(value_title, value)),
     )
     bars = base.mark_bar().encode(color=_colour(colour, frame) if colour else alt.value(PALETTE[0]))
     layers = [bars]
@@ -179,10 +186,8 @@ def line(
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)
         .encode(
-            x=alt.X(f"{x}:{x_type}", title=x_title or x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                f"{y}:Q", title=y_title or y.replace("_", " "), scale=alt.Scale(reverse=reverse_y, zero=not reverse_y)
-            ),
+            x=alt.X(f"{x}:{x_type}", title=_axis_title(x_title, x), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{y}:Q", title=_axis_title(y_title, y), scale=alt.Scale(reverse=reverse_y, zero=not reverse_y)),
             color=_colour(colour, frame),
         )
         .properties(width=WIDTH)
@@ -205,8 +210,11 @@ def timeline(
     data["_when"] = pd.to_datetime(data[date].astype(str).map(_start_of), format="%Y-%m-%d")
     data = data.sort_values("_when", kind="stable")
     data["_row"] = range(len(data))
+    # Over a few years, label months; over decades, years alone.
+    span_days = (data["_when"].max() - data["_when"].min()).days
+    date_format = "%b %Y" if span_days < 3 * 365 else "%Y"
     base = alt.Chart(data).encode(
-        x=alt.X("_when:T", title="date", axis=alt.Axis(format="%Y", labelAngle=0)),
+        x=alt.X("_when:T", title="date", axis=alt.Axis(format=date_format, labelAngle=0)),
         y=alt.Y("_row:O", axis=None, sort="ascending"),
     )
     dots = base.mark_circle(size=120, opacity=0.9).encode(color=_colour(colour, data))

@@ -53,8 +53,8 @@ HANDOUT_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- endblock data_svg -%}
 {%- block extra_css -%}
 <style type="text/css">
-.sp-handout-note { margin: 0 auto 1em; padding: 6px 12px; border-left: 4px solid #35506b;
-  background: #eef2f7; color: #1b1b1b; font-size: 90%; max-width: 60em; }
+.sp-handout-note { margin: 0 0 1em; padding: 6px 12px; border-left: 4px solid #35506b; background: #eef2f7;
+  color: #1b1b1b; font-family: var(--jp-content-font-family, sans-serif); font-size: 90%; }
 @media print { .sp-handout-note { display: none; } }
 </style>
 {%- endblock extra_css -%}
@@ -189,6 +189,14 @@ def lesson_files(src_dir: Path) -> list[Path]:
     return paths
 
 
+def read_lesson(path: Path) -> NotebookNode:
+    """One lesson notebook; a file that is not a readable notebook is an :class:`EditionError` naming it."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:  # nbformat's NotJSONError is a ValueError
+        raise EditionError(f"{path} is not a readable notebook ({exc}); fix or remove it and try again") from exc
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -219,7 +227,7 @@ def _write_all(
     # Check everything before writing anything, so a refusal leaves the output folder as it was.
     sources = lesson_files(src_dir)
     out = check_output_folder(out_dir, src_dir, force)
-    texts = [(out / (path.stem + suffix), render(path, nbformat.read(path, as_version=4))) for path in sources]
+    texts = [(out / (path.stem + suffix), render(path, read_lesson(path))) for path in sources]
     out.mkdir(parents=True, exist_ok=True)
     for target, text in texts:
         target.write_text(text, encoding="utf-8")

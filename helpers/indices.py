@@ -250,7 +250,11 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data["segment"] = data.groupby(["index", "country"])["rank"].transform(lambda r: r.isna().cumsum())
     data = data[data["rank"].notna()].astype({"rank": int})
     data["line"] = data["index"] + " " + data["country"] + " " + data["segment"].astype(str)
-    data = data[["index", "year", "country", "rank", "line"]].reset_index(drop=True)
+    # The better-ranked country of a year gets its label above its point, the other below, so labels do not collide.
+    best = data.groupby(["index", "year"])["rank"].transform("min")
+    first_best = ~data.assign(best=data["rank"] == best).duplicated(["index", "year", "best"])
+    data["above"] = (data["rank"] == best) & first_best
+    data = data[["index", "year", "country", "rank", "line", "above"]].reset_index(drop=True)
     names = sorted(set(data["country"]))
     colour = alt.Color("country:N", title="country",
                        scale=alt.Scale(domain=names, range=[charts.COUNTRY_COLOURS.get(n, "#555") for n in names]))
@@ -263,15 +267,17 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         color=colour,
     )
     lines = base.mark_line(strokeWidth=3).encode(
-        strokeDash=alt.StrokeDash("index:N", title="index", sort=list(INDEX_NAMES)),
+        strokeDash=alt.StrokeDash("index:N", title="index",
+                                  scale=alt.Scale(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
+                                  legend=alt.Legend(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3,
+                                                    symbolStrokeColor="#444")),
         detail="line:N",
     )
     points = base.mark_circle(size=80, opacity=1)
-    first = names[0]
     above = base.mark_text(dy=-13, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
-        alt.datum.country == first)
+        alt.datum.above)
     below = base.mark_text(dy=17, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
-        alt.datum.country != first)
+        ~alt.datum.above)
     labels = alt.layer(above, below)
     chart = alt.layer(lines, points, labels).properties(width=charts.WIDTH, height=300)
     return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])

@@ -140,19 +140,19 @@ def profile_chart(frame: pd.DataFrame,
     missing = {"criterion", "framework", "rating", "level"} - set(getattr(frame, "columns", []))
     if not isinstance(frame, pd.DataFrame) or missing:
         raise RubricError("profile_chart takes the table made by profile(ratings)")
-    rated = frame[frame["rating"].notna()].astype({"rating": "int64"})
-    if rated.empty:
+    if frame["rating"].notna().sum() == 0:
         raise RubricError("Rate at least one criterion to see your profile.")
     order = list(frame["criterion"])
-    base = alt.Chart(rated).encode(
-        y=alt.Y("criterion:N", sort=order, title=None),
-        x=alt.X("rating:Q", title="strength of the evidence (0 = none, 4 = strong)",
-                scale=alt.Scale(domain=[0, len(SCALE) - 1]), axis=alt.Axis(tickMinStep=1, format="d")),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("framework:N", title="framework",
-                        scale=alt.Scale(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2])))
-    text = base.mark_text(align="left", dx=4).encode(text="level:N")
+    # Every criterion keeps its row, so an unrated one shows as "not rated" at 0 rather than vanishing.
+    data = frame.assign(position=frame["rating"].fillna(0).astype("int64"), rated=frame["rating"].notna())
+    data = data.drop(columns="rating")
+    y = alt.Y("criterion:N", sort=order, title=None, scale=alt.Scale(domain=order))
+    x = alt.X("position:Q", title="strength of the evidence (0 = none, 4 = strong)",
+              scale=alt.Scale(domain=[0, len(SCALE) - 1]), axis=alt.Axis(tickMinStep=1, format="d"))
+    bars = alt.Chart(data[data["rated"]]).mark_bar().encode(
+        y=y, x=x, color=alt.Color("framework:N", title="framework",
+                                  scale=alt.Scale(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2])))
+    text = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x=x, text="level:N")
     chart = alt.layer(bars, text).properties(width=charts.WIDTH - 140, height=34 * len(order))
     return charts.finish(chart, title, FRAMEWORK_SOURCES)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import altair as alt
 import ipywidgets as w
 import pandas as pd
 
@@ -201,7 +202,7 @@ class Sorter(CourseBox):
 
 def to_html(result: Any) -> str:
     """HTML for whatever an explorer's view returns: a chart, a table, a Rich block or text."""
-    if hasattr(result, "to_dict") and hasattr(result, "mark_point"):
+    if isinstance(result, alt.TopLevelMixin):
         return f"<div class='sp-chart'>{charts.svg(result)}</div>"
     if isinstance(result, pd.DataFrame):
         return result.to_html(index=False, escape=True, na_rep="", classes="sp-table", border=0)

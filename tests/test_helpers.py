@@ -564,3 +564,42 @@ def test_importing_helpers_keeps_the_slow_optional_module_out_and_altair_working
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_hostile_text_in_data_rows_is_shown_as_text(data_copy):
+    import csv
+
+    with open(data_copy / "bibliography.csv", "a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            [
+                "evil_2099",
+                f"Evil {HOSTILE} 2099",
+                "blog",
+                "secondary",
+                HOSTILE,
+                HOSTILE,
+                HOSTILE,
+                "2099",
+                "https://example.org/'><script>alert(1)</script>",
+                HOSTILE,
+            ]
+        )
+    with open(data_copy / "glossary.csv", "a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(["evil term", HOSTILE, HOSTILE, "", "", "", "evil_2099", ""])
+    outputs = [
+        h.bibliography(["evil_2099"])._repr_html_(),
+        h.define("evil term")._repr_html_(),
+        charts.svg(h.bar(pd.DataFrame({"k": [HOSTILE], "v": [1], "source_id": ["evil_2099"]}), "k", "v", title="t")),
+        h.widgets.to_html(h.load("bibliography").tail(1)),
+    ]
+    for html in outputs:
+        assert "<script" not in html and "<img" not in html, html
+        assert "&lt;script&gt;" in html or "&lt;img" in html
+
+
+def test_explorer_draws_layered_charts_too():
+    polls = h.load("polls")
+    explorer = h.Explorer(
+        lambda who: h.bar(polls[polls["respondents"] == who], "year", "percent", title=who), who=["China", "Russia"]
+    )
+    assert "<svg" in explorer.output.value  # h.bar returns a LayerChart (bars plus labels)

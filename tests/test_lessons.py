@@ -12,7 +12,11 @@ from helpers.material import material
 
 from .conftest import LESSONS, ROOT
 
-SETUP_TEMPLATE = 'import altair as alt\nimport pandas as pd\n\nimport helpers as h\n\nlesson = h.Lesson("{n}")'
+# helpers comes first: importing it keeps a slow optional module out of start-up (see helpers/__init__.py).
+SETUP_TEMPLATE = (
+    "import helpers as h  # first: it keeps a slow optional module out of every lesson's start-up\n"
+    'import altair as alt\nimport pandas as pd\n\nlesson = h.Lesson("{n}")'
+)
 CITATION = re.compile(r"\[([^\[\]]*?(?:\d{4}[a-z]?|n\.d\.)[^\[\]]*?)\](?!\()")
 EXERCISE = re.compile(r"^### Exercise (\d+\.\d+)\s*$", re.M)
 FORBIDDEN = [r"pip install", r"sys\.path", r"os\.chdir", r"https?://", r"requests\.", r"urllib"]
@@ -89,6 +93,9 @@ def test_exercises_have_starter_check_and_collapsed_solution(notebook):
                 f"{path.name} {ex_id}: collapse it"
             )
             assert f'lesson.check("{ex_id}",' in text(solution), f"{path.name} {ex_id}: solution should run the check"
+            assert "record=False" in text(solution), (
+                f"{path.name} {ex_id}: a worked solution must not count as the student's answer"
+            )
     declared = [e.id for e in material(number_of(path)).exercises]
     assert sorted(found) == sorted(declared), f"{path.name}: exercises in notebook {found} vs data/lessons {declared}"
     for cell in cells:
@@ -103,6 +110,9 @@ def test_quiz_then_sources_close_the_lesson(notebook):
     assert any(h.startswith("## Sources") for h in headings), f"{path.name}: no Sources section"
     assert text(nb["cells"][-1]).strip() == "lesson.sources()", f"{path.name}: the last cell must be lesson.sources()"
     assert any(text(c).strip() == "lesson.quiz()" for c in code_cells(nb)), f"{path.name}: no lesson.quiz() cell"
+    assert "## Your progress" in headings_text(nb) and text(nb["cells"][-3]).strip() == "lesson.progress()", (
+        f"{path.name}: a 'Your progress' section with lesson.progress() must come just before Sources"
+    )
     n_questions = len(material(number_of(path)).questions)
     assert n_questions >= 6, f"{path.name}: the quiz needs at least six questions, has {n_questions}"
 
@@ -137,6 +147,10 @@ def test_committed_outputs_ran_in_order_without_errors(notebook):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"{path.name}: stored error output in:\n{text(cell)}"
             assert out.get("name") != "stderr", f"{path.name}: stored stderr output: {out.get('text')}"
+
+
+def headings_text(nb: dict) -> str:
+    return "\n".join(m.splitlines()[0] for m in markdown(nb) if m.startswith("#"))
 
 
 def outputs_with(nb: dict, mime: str) -> int:

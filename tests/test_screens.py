@@ -144,7 +144,7 @@ def test_figures_joins_titles_and_keeps_both_sources():
     stalingrad = rows[rows["title"] == "Stalingrad"]
     assert sorted(stalingrad["value"]) == [71.9, 72.0]
     assert set(stalingrad["source"]) == {
-        '[Laruelle & Luo 2020, section "Russian Cultural Soft Power", para 5]',
+        '[Laruelle & Luo 2020, section "Russian Cultural Soft Power", para 4]',
         "[Global Times 2018]",
     }
     assert (rows["unit"] == "million CNY").all() and (rows["kind"] == "film").all()

@@ -39,8 +39,9 @@ CLICK_TIMEOUT = 15  # seconds for a widget to answer a click
 HARMLESS_REQUESTS: list[tuple[re.Pattern[str], str]] = []
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-ERROR_OUTPUTS = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
-                 ".jp-OutputArea-output.jp-mod-error, .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
+ERROR_OUTPUTS = ", ".join([".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+                           ".jp-OutputArea-output.jp-mod-error",
+                           ".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"])
 # Signs that a widget or a chart was shown as text, or not shown at all.
 AS_TEXT = [STATIC_NOTE, "Error displaying widget", "Loading widget...", "Error loading script", "Javascript Error",
            "Error rendering output item"]
@@ -57,13 +58,16 @@ SNAPSHOT_JS = """(sel) => {
     prompts,
     status: indicator ? indicator.getAttribute('data-status') : null,
     outputs: panel.querySelectorAll('.jp-OutputArea-output').length,
-    errors: [...panel.querySelectorAll(sel.errors)].map(e => e.textContent.slice(0, 1500)),
+    errors: [...panel.querySelectorAll(sel.errors)].map(e => e.textContent.slice(0, 20000)),
   };
 }"""
 
 # What the browser shows: charts drawn, widgets rendered, anything shown as text.
 RENDERED_JS = """(sel) => {
   const panel = document.querySelector(sel.notebook);
+  const sized = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const textual = (o) => { const m = o.getAttribute('data-mime-type') || '';
+                           return m.startsWith('text/') || m === 'application/vnd.jupyter.stdout'; };
   const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')];
   const drawn = (el) => {
     const img = el.querySelector('img');
@@ -73,7 +77,8 @@ RENDERED_JS = """(sel) => {
     return false;
   };
   const svgOutputs = outputs.filter(o => o.getAttribute('data-mime-type') === 'image/svg+xml');
-  const widgetOutputs = outputs.filter(o => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.widget-view+json');
+  // A rendered widget view has no data-mime-type: its output holds the widget's own element.
+  const widgetOutputs = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
   const spWidgets = [...panel.querySelectorAll('.jp-OutputArea-output .sp-widget')]
     .filter(e => !e.parentElement.closest('.sp-widget'));
   return {
@@ -81,11 +86,10 @@ RENDERED_JS = """(sel) => {
     chartsDrawn: svgOutputs.filter(drawn).length,
     htmlCharts: outputs.filter(o => o.querySelector('.vega-embed, [id^="altair-viz"]')).length,
     widgetOutputs: widgetOutputs.length,
-    widgetOutputsRendered: widgetOutputs.filter(o => o.querySelector('.jupyter-widgets, .lm-Widget')).length,
+    widgetOutputsRendered: widgetOutputs.filter(sized).length,
     spWidgets: spWidgets.length,
-    spWidgetsVisible: spWidgets.filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length,
-    texts: outputs.filter(o => (o.getAttribute('data-mime-type') || '').startsWith('text/') || o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stdout')
-      .map(o => o.innerText.slice(0, 400)),
+    spWidgetsVisible: spWidgets.filter(sized).length,
+    texts: outputs.filter(textual).map(o => o.innerText.slice(0, 400)),
     allText: panel.innerText,
   };
 }"""
@@ -125,6 +129,7 @@ class Watch:
     failed_requests: list[str] = field(default_factory=list)
     ignored_requests: list[str] = field(default_factory=list)
     kernel_errors: list[str] = field(default_factory=list)
+    cell_errors: int = 0  # errors raised while running a cell: the page shows them as error outputs
     page_errors: list[str] = field(default_factory=list)
 
     def attach(self, page) -> None:
@@ -148,6 +153,9 @@ class Watch:
         parent = msg.get("parent_header", {}).get("msg_type", "?")
         where = {"execute_request": "while running a cell", "comm_msg": "in a widget callback"}.get(parent, parent)
         trace = strip_ansi("\n".join(content.get("traceback", [])[-3:]))
+        if parent == "execute_request":
+            self.cell_errors += 1
+            return
         self.kernel_errors.append(f"{content.get('ename')}: {content.get('evalue')} ({where})\n{trace}")
 
 
@@ -222,14 +230,20 @@ class LessonPage:
         cleared = poll(lambda: (s := self.snapshot()) and s["outputs"] == 0
                        and not any(re.search(r"\d", p) for p in s["prompts"]), 15)
         assert cleared, f"{self.name}: Clear Outputs of All Cells left outputs or execution counts: {self.snapshot()}"
+        # Collapsed cells (the worked solutions) show no execution count: expand them to see every count.
+        self.command("View", "notebook:show-all-cell-code")
         self.command("Run", "runmenu:run-all")
+        last = {"state": None, "since": time.monotonic()}
 
         def finished():
             s = self.snapshot()
-            if not s or s["status"] != "idle":
+            if s != last["state"]:
+                last.update(state=s, since=time.monotonic())
+            if not s or s["status"] != "idle" or any("*" in p for p in s["prompts"]):
                 return None
             numbered = all(re.fullmatch(r"\[\d+\]:?", p) for p in s["prompts"])
-            stopped = s["errors"] and not any("*" in p for p in s["prompts"])
+            # Stopped by an error, or stuck: idle with nothing queued, unchanged for a while.
+            stopped = s["errors"] or time.monotonic() - last["since"] > 10
             return s if numbered or stopped else None
 
         state = poll(finished, RUN_TIMEOUT, 0.25)
@@ -239,12 +253,19 @@ class LessonPage:
 
     # ------------------------------------------------------------ after the run
 
-    def check_run(self, state: dict, expected: Expected) -> None:
+    def check_run(self, state: dict, expected: Expected) -> bool:
+        """Record what is wrong after Run All; False if some cell failed or did not run."""
         for text in state["errors"]:
-            self.problems.append(f"error output in a cell:\n{text.strip()}")
+            text = text.strip()
+            shown = text if len(text) < 1500 else f"{text[:400]}\n[...]\n{text[-1000:]}"
+            self.problems.append(f"error output in a cell:\n{shown}")
+        if self.watch.cell_errors and not state["errors"]:
+            self.problems.append(f"the kernel reported {self.watch.cell_errors} error(s) while running cells, "
+                                 "but no error output is shown")
         unrun = [i + 1 for i, p in enumerate(state["prompts"]) if not re.fullmatch(r"\[\d+\]:?", p)]
         if unrun:
-            self.problems.append(f"code cells {unrun} of {len(state['prompts'])} did not run (prompts {state['prompts']})")
+            self.problems.append(f"code cells {unrun} of {len(state['prompts'])} did not run "
+                                 f"(prompts {state['prompts']})")
 
         def complete():
             r = self.page.evaluate(RENDERED_JS, self.sel)
@@ -252,7 +273,8 @@ class LessonPage:
                     and r["spWidgets"] >= expected.course_widgets)
             return r if done else None
 
-        r = poll(complete, RENDER_TIMEOUT) or self.page.evaluate(RENDERED_JS, self.sel)
+        # After an error the run stopped early: what is missing will not come, so do not wait for it.
+        r = poll(complete, 1 if unrun else RENDER_TIMEOUT) or self.page.evaluate(RENDERED_JS, self.sel)
         if r["chartsDrawn"] != expected.charts or r["charts"] != expected.charts:
             self.problems.append(
                 f"charts: the committed notebook has {expected.charts} SVG chart outputs; the browser shows "
@@ -274,6 +296,7 @@ class LessonPage:
         for text in r["texts"]:
             if WIDGET_REPR.match(text):
                 self.problems.append(f"a widget is shown as its text repr: {text[:120]!r}")
+        return not unrun and not state["errors"]
 
     # ------------------------------------------------------------ as a student
 
@@ -296,7 +319,7 @@ class LessonPage:
         quiz = quizzes.first
         row = quiz.locator(".widget-vbox:has(.widget-radio-box)").first
         row.scroll_into_view_if_needed()
-        prompt = squash(row.locator(".widget-html").first.inner_text())
+        prompt = squash(row.locator(".widget-html").first.text_content())
         question = next((q for q in lesson.questions if squash(q.prompt) in prompt), None)
         if question is None:
             self.problems.append(f"quiz question 1 ({prompt!r}) is not among the questions of "
@@ -304,23 +327,23 @@ class LessonPage:
             return
         wrong = next(c for c in question.choices if c != question.answer)
         score = quiz.locator(".sp-score")
-        check = row.get_by_role("button", name="Check", exact=True)
+        check = row.locator("button.widget-button", has_text=re.compile(r"^\s*Check\s*$"))
         feedback = row.locator(".sp-feedback")
         for choice, status in ((wrong, "incorrect"), (question.answer, "correct")):
-            before = squash(score.inner_text())
+            before = squash(score.text_content())
             row.locator(".widget-radio-box label").get_by_text(choice, exact=True).click()
             check.click()
             if not self.wait_for(row.locator(f".sp-feedback.sp-{status}"),
                                  f"quiz question 1, answered {'wrongly' if status == 'incorrect' else 'rightly'}"):
                 return
-            shown = squash(feedback.first.inner_text())
+            shown = squash(feedback.first.text_content())
             if squash(question.explanation)[:60] not in shown:
                 self.problems.append(f"quiz question 1 ({status}): the explanation is missing from {shown!r}")
-            after = squash(score.inner_text()) if poll(lambda b=before: squash(score.inner_text()) != b, 5) else before
-            if after == before:
+            if not poll(lambda b=before: squash(score.text_content()) != b, 5):
                 self.problems.append(f"quiz: the score did not change after a {status} answer ({before!r})")
-        if not re.search(r"Score: 1 /", squash(score.inner_text())):
-            self.problems.append(f"quiz: one right answer should score 1, the score reads {score.inner_text()!r}")
+        if not re.search(r"Score: 1 /", squash(score.text_content())):
+            self.problems.append(f"quiz: one right answer should score 1; the score reads "
+                                 f"{squash(score.text_content())!r}")
 
     def explorers(self) -> None:
         explorers = self.page.locator(f"{NOTEBOOK} .sp-explorer")
@@ -341,15 +364,16 @@ class LessonPage:
             before = output.inner_html()
             errors_before = len(self.watch.kernel_errors)
             select.select_option(index=target)
-            changed = poll(lambda b=before: output.inner_html() != b
-                           or len(self.watch.kernel_errors) > errors_before, CLICK_TIMEOUT, 0.1)
+            changed = poll(lambda out=output, b=before, n=errors_before: out.inner_html() != b
+                           or len(self.watch.kernel_errors) > n, CLICK_TIMEOUT, 0.1)
             if not changed or output.inner_html() == before:
                 new = self.watch.kernel_errors[errors_before:]
                 self.problems.append(f"explorer {i + 1}: choosing {options[target]!r} did not change its output"
                                      + (f"; the kernel raised {new[0].splitlines()[0]}" if new else ""))
-            elif "Nothing to show for this choice" in output.inner_text():
-                self.notes.append(f"explorer {i + 1}: {options[target]!r} shows 'Nothing to show for this choice': "
-                                  f"{squash(output.inner_text())[:200]}")
+            elif "Nothing to show for this choice" in output.text_content():
+                # Explorer.update turns an exception in the view into this message: a student sees no result.
+                self.problems.append(f"explorer {i + 1}: choosing {options[target]!r} shows "
+                                     f"{squash(output.text_content())[:300]!r}")
 
     def sorters(self, lesson: Material) -> None:
         sorters = self.page.locator(f"{NOTEBOOK} .sp-sorter")
@@ -358,7 +382,7 @@ class LessonPage:
             sorter = sorters.nth(i)
             row = sorter.locator(".widget-vbox:has(select)").first
             row.scroll_into_view_if_needed()
-            text = re.sub(r"^1\.\s*", "", squash(row.locator(".widget-html").first.inner_text()))
+            text = re.sub(r"^1\.\s*", "", squash(row.locator(".widget-html").first.text_content()))
             selects = row.locator("select")
             match = items.get(text)
             if match:  # sort it as a student who knows the answer: it must say correct
@@ -372,9 +396,9 @@ class LessonPage:
                 wanted = ".sp-feedback.sp-correct, .sp-feedback.sp-incorrect"
                 self.notes.append(f"sorter {i + 1}: item 1 ({text[:60]!r}) not found in data/lessons; "
                                   "any verdict accepted")
-            sorter.get_by_role("button", name="Check my sorting", exact=True).click()
+            sorter.locator("button.widget-button", has_text=re.compile(r"^\s*Check my sorting\s*$")).click()
             if self.wait_for(row.locator(wanted), f"sorter {i + 1}, item 1 sorted and checked"):
-                if not re.search(r"Score: \d+ /", sorter.locator(".sp-score").inner_text() if
+                if not re.search(r"Score: \d+ /", sorter.locator(".sp-score").text_content() if
                                  sorter.locator(".sp-score").count() else ""):
                     self.problems.append(f"sorter {i + 1}: no score after 'Check my sorting'")
 
@@ -392,43 +416,52 @@ class LessonPage:
 def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
     require_browser_tools()
     lab = request.getfixturevalue("lab")
-    browser = request.getfixturevalue("chromium_browser")
+    context = request.getfixturevalue("browser_context")
     expected = Expected.of(path)
     lesson = material(path.name[:2])
     times: dict[str, float] = {}
     started = time.perf_counter()
     watch = Watch()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch.attach(page)
+    view = LessonPage(page, watch, path.name)
+    url = f"{lab.url}/lab/workspaces/{quote(path.stem)}/tree/{quote(path.name)}?reset&token={lab.token}"
+    mark = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal mark
+        times[phase] = time.perf_counter() - mark
+        mark = time.perf_counter()
+
     try:
-        page = context.new_page()
-        watch.attach(page)
-        view = LessonPage(page, watch, path.name)
-        url = f"{lab.url}/lab/workspaces/{quote(path.stem)}/tree/{quote(path.name)}?reset&token={lab.token}"
-        mark = time.perf_counter()
         view.open(url, expected.code_cells)
-        times["open"] = time.perf_counter() - mark
-        mark = time.perf_counter()
+        lap("open")
         state = view.clear_and_run_all()
-        times["run"] = time.perf_counter() - mark
+        lap("run")
+        ran = view.check_run(state, expected)
+        lap("checks")
+        if not ran:
+            view.notes.append("quiz, explorers and sorters not tried: the lesson did not run cleanly")
+        else:
+            view.quiz(lesson)
+            view.explorers()
+            view.sorters(lesson)
+        lap("interact")
+    except Exception as exc:  # report it together with what the page and the kernel said so far
+        view.problems.append(f"stopped: {type(exc).__name__}: {exc}")
+    finally:
         mark = time.perf_counter()
-        view.check_run(state, expected)
-        times["checks"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        view.quiz(lesson)
-        view.explorers()
-        view.sorters(lesson)
-        times["interact"] = time.perf_counter() - mark
         ARTIFACTS.mkdir(exist_ok=True)
         try:
             view.screenshot(ARTIFACTS / f"{path.stem}.png")
         except Exception as exc:  # a screenshot is for people; its failure must not hide the real result
             view.notes.append(f"screenshot failed: {exc}")
-    finally:
-        context.close()
+        lap("shot")
+        page.close()
         lab.shutdown_sessions()
+        lap("close")
         times["total"] = time.perf_counter() - started
         TIMINGS[path.stem] = times
-        (ARTIFACTS / "timings.txt").parent.mkdir(exist_ok=True)
         (ARTIFACTS / "timings.txt").write_text(timing_report() + "\n", encoding="utf-8")
 
     problems = list(view.problems)

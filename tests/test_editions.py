@@ -1,0 +1,396 @@
+"""The teacher's kit: the student edition and the offline HTML handouts (helpers/editions.py).
+
+The browser checks open each handout in headless Chromium from a file:// URL with
+every request recorded. A missing Chromium or Playwright fails them under CI=true and
+skips them elsewhere, saying how to install it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import editions
+from helpers.__main__ import main
+from helpers.widgets import STATIC_NOTE
+
+from .conftest import LESSONS, ROOT
+
+LESSONS_DIR = ROOT / "lessons"
+SVG = "image/svg+xml"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) and the test tools (pip install -e ".[test]"); '
+    "do not run `playwright install`"
+)
+
+lesson_params = pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def solutions(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nb.cells if editions.is_solution(cell)]
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file in a folder and a digest of its bytes: equal before and after means nothing changed."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def copy_of_lessons(tmp_path: Path) -> Path:
+    """A private copy of the lessons, so checks that the source is untouched do not race other edits."""
+    src = tmp_path / "lessons"
+    src.mkdir()
+    for path in LESSONS:
+        shutil.copy2(path, src / path.name)
+    return src
+
+
+def without_results(cell: nbformat.NotebookNode) -> dict:
+    """A cell minus what running it produces: all the student edition may change."""
+    return {key: value for key, value in cell.items() if key not in ("outputs", "execution_count")}
+
+
+def count_outputs(nb: nbformat.NotebookNode, mime: str) -> int:
+    return sum(mime in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
+
+
+# --- student edition: the notebooks ---------------------------------------------------------------------------
+
+
+@lesson_params
+def test_student_notebook_drops_only_solutions_and_clears_outputs(path):
+    original = read(path)
+    student = editions.student_notebook(original)
+    kept = [cell for cell in original.cells if not editions.is_solution(cell)]
+    assert not solutions(student), f"{path.name}: a solution cell survived"
+    assert [c.get("id") for c in student.cells] == [c.get("id") for c in kept], f"{path.name}: cells lost or moved"
+    for before, after in zip(kept, student.cells):
+        assert without_results(after) == without_results(before), f"{path.name}: cell {before.get('id')} changed"
+        if after.cell_type == "code":
+            assert after.outputs == [] and after.execution_count is None, f"{path.name}: outputs not cleared"
+    assert editions.WIDGET_STATE_KEY not in student.metadata, f"{path.name}: stored widget state kept"
+    assert read(path) == original, "student_notebook changed its input"
+
+
+def test_strip_solutions_removes_tagged_code_cells_only():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · Test", metadata={"tags": ["solution"]}),  # only code cells are solutions
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["setup"]}),
+        nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}),
+        nbformat.v4.new_code_cell("x = 3"),
+    ]
+    assert [c.source for c in editions.strip_solutions(nb).cells] == ["# 99 · Test", "x = 1", "x = 3"]
+    assert len(nb.cells) == 4
+
+
+# --- student edition: the folder -------------------------------------------------------------------------------
+
+
+def test_student_edition_writes_every_lesson_and_leaves_the_source_alone(tmp_path):
+    src = copy_of_lessons(tmp_path)
+    before = fingerprint(src)
+    written = editions.student_edition(src, tmp_path / "out" / "student")
+    assert [p.name for p in written] == [p.name for p in LESSONS]
+    assert fingerprint(src) == before, "the lessons were modified"
+    for path in written:
+        copy, original = read(path), read(src / path.name)
+        nbformat.validate(copy)
+        assert copy == editions.student_notebook(original), f"{path.name}: the written copy differs"
+        assert not solutions(copy) and count_outputs(copy, "text/plain") == 0
+
+
+def test_force_replaces_only_the_lesson_files(tmp_path):
+    src = copy_of_lessons(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("a teacher's own file", encoding="utf-8")
+    stale = out / LESSONS[0].name
+    stale.write_text("{}", encoding="utf-8")
+    with pytest.raises(editions.EditionError, match="not empty.*--force"):
+        editions.student_edition(src, out)
+    assert stale.read_text(encoding="utf-8") == "{}", "a refused run wrote something"
+    editions.student_edition(src, out, force=True)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "a teacher's own file"
+    assert read(stale) == editions.student_notebook(read(src / stale.name))
+
+
+@pytest.mark.parametrize("command", ["student-edition", "handouts"])
+def test_cli_refuses_the_lessons_folder_in_any_spelling(command, tmp_path, capsys):
+    before = fingerprint(LESSONS_DIR)
+    spellings = [LESSONS_DIR, ROOT / "helpers" / ".." / "lessons", LESSONS_DIR / "student"]
+    link = tmp_path / "link-to-lessons"
+    try:
+        link.symlink_to(LESSONS_DIR, target_is_directory=True)
+        spellings.append(link)
+    except OSError:  # Windows without the right to make symlinks: the other spellings still count
+        pass
+    for out in spellings:
+        assert main([command, str(out), "--force"]) == 2, f"{out} was accepted"
+        assert "refusing to write into the lessons folder" in capsys.readouterr().err
+    assert not (LESSONS_DIR / "student").exists(), "a folder was created inside lessons/"
+    assert fingerprint(LESSONS_DIR) == before, "lessons/ was modified"
+
+
+@pytest.mark.parametrize("command", ["student-edition", "handouts"])
+def test_cli_refuses_a_file_and_a_non_empty_folder(command, tmp_path, capsys):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    assert main([command, str(a_file)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main([command, str(a_file), "--force"]) == 2, "--force must not replace a file by a folder"
+    assert main([command, str(tmp_path)]) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert a_file.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cli_writes_the_student_edition(tmp_path, capsys):
+    out = tmp_path / "student"
+    assert main(["student-edition", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in LESSONS]
+    assert f"wrote {len(LESSONS)} file(s)" in capsys.readouterr().out
+
+
+def test_no_lessons_or_a_broken_lesson_is_a_clear_error(tmp_path):
+    src = tmp_path / "lessons"
+    src.mkdir()
+    with pytest.raises(editions.EditionError, match="no lessons in"):
+        editions.student_edition(src, tmp_path / "out")
+    (src / "01_broken.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(editions.EditionError, match="01_broken.ipynb is not a readable notebook"):
+        editions.student_edition(src, tmp_path / "out")
+    assert not (tmp_path / "out").exists(), "a failed run left an output folder behind"
+
+
+def test_student_edition_of_lesson_00_runs_outside_the_repository(tmp_path):
+    from nbclient import NotebookClient
+
+    assert ROOT not in tmp_path.resolve().parents, "the copy must run from outside the repository"
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy2(LESSONS_DIR / "00_start_here.ipynb", src)
+    (copy,) = editions.student_edition(src, tmp_path / "student")
+    nb = read(copy)
+    # The kernel starts in the copy's folder: helpers and data must come from the installed package.
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(copy.parent)}}).execute()
+    problems = [
+        out.get("ename", "") + ": " + out.get("evalue", "") if out.output_type == "error" else "stderr: " + out.text
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.output_type == "error" or out.get("name") == "stderr"
+    ]
+    assert not problems, f"the student edition of lesson 00 does not run cleanly: {problems}"
+
+
+# --- handouts: the notebook they are drawn from ----------------------------------------------------------------
+
+
+@lesson_params
+def test_handout_notebook_keeps_charts_and_turns_widgets_into_notes(path):
+    original = read(path)
+    handout = editions.handout_notebook(original)
+    widgets = sum(
+        editions.WIDGET_VIEW in out.get("data", {})
+        for cell in original.cells
+        if not editions.is_solution(cell)
+        for out in cell.get("outputs", [])
+    )
+    assert count_outputs(handout, editions.WIDGET_VIEW) == 0
+    assert editions.WIDGET_STATE_KEY not in handout.metadata
+    notes = [
+        out
+        for cell in handout.cells
+        for out in cell.get("outputs", [])
+        if out.get("data") == {"text/plain": STATIC_NOTE}
+    ]
+    assert len(notes) == widgets
+    assert count_outputs(handout, SVG) == sum(
+        SVG in out.get("data", {})
+        for c in original.cells
+        if not editions.is_solution(c)
+        for out in c.get("outputs", [])
+    )
+    assert not solutions(handout)
+    assert len(solutions(editions.handout_notebook(original, with_solutions=True))) == len(solutions(original))
+
+
+class PageText(HTMLParser):
+    """The page title, the handout note and the images' alternative texts, as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.note, self.alts, self.tags = "", "", [], []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if tag == "img":
+            self.alts.append(attrs.get("alt"))
+        self._in = "note" if attrs.get("class") == "sp-handout-note" else "title" if tag == "title" else None
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "note":
+            self.note += data
+
+
+def test_handout_text_from_the_notebook_is_escaped():
+    title = '99 · "Soft" <power> & co'
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}")]
+    out = nbformat.v4.new_output("display_data", data={SVG: "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    out.data["text/plain"] = 'Chart: "quotes" <script>x</script> & tags. Source: X [spec 0123456789ab]'
+    nb.cells.append(nbformat.v4.new_code_cell("h.bar()", outputs=[out]))
+    page = PageText()
+    page.feed(editions.handout_html(nb, editions.lesson_title(nb, "99_test"), ROOT))
+    assert page.title == title
+    assert page.note.startswith(f"{title}: student handout")
+    assert page.alts == ['Chart: "quotes" <script>x</script> & tags. Source: X']
+    assert "script" not in page.tags
+
+
+# --- handouts in a browser ---------------------------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def unavailable(message: str) -> None:
+    """A missing browser: a failure under CI=true, a skip with install instructions elsewhere."""
+    message = f"Handout browser check cannot run: {message}. To run it, {INSTALL_HINT}."
+    if in_ci():
+        pytest.fail(message + " (CI=true: a missing browser is a failure.)", pytrace=False)
+    pytest.skip(message)
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("SP_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium via Playwright, closed by this fixture whatever the tests do."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright (the Python package) is not installed")
+    executable = find_chromium()
+    if executable is None:
+        unavailable("Chromium was not found (looked at $SP_CHROMIUM, /usr/bin/chromium and on PATH)")
+    playwright = sync_playwright().start()
+    try:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        except Exception as exc:  # a Chromium that does not start counts as a missing one
+            unavailable(f"Chromium at {executable} did not start ({exc})")
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def handout_folders(tmp_path_factory):
+    """Student handouts of every lesson and the teacher's handout of lesson 00, written once for all checks."""
+    base = tmp_path_factory.mktemp("handouts")
+    editions.handouts(LESSONS_DIR, base / "student")
+    only_00 = base / "lesson-00"
+    only_00.mkdir()
+    shutil.copy2(LESSONS_DIR / "00_start_here.ipynb", only_00)
+    editions.handouts(only_00, base / "teacher", with_solutions=True)
+    return base
+
+
+def open_offline(browser, html_path: Path):
+    """Open a handout from file:// and return (page, context, every URL the page requested)."""
+    context = browser.new_context()
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    # Anything beyond the file is recorded above and refused here, so an offline machine does not wait on it.
+    context.route(re.compile(r"^(https?|wss?|ftp)://"), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(html_path.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, context, requested
+
+
+def code_texts(page) -> list[str]:
+    return [" ".join(text.split()) for text in page.locator(".jp-InputArea-editor").all_inner_texts()]
+
+
+@pytest.mark.browser
+@lesson_params
+def test_handout_shows_every_chart_offline_and_requests_nothing(path, chromium, handout_folders):
+    nb = read(path)
+    charts = count_outputs(editions.strip_solutions(nb), SVG)
+    html_path = handout_folders / "student" / f"{path.stem}.html"
+    page, context, requested = open_offline(chromium, html_path)
+    try:
+        images = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg")
+        assert images.count() == charts, f"{path.name}: {images.count()} charts in the handout, {charts} in the lesson"
+        for i in range(charts):
+            chart = images.nth(i)
+            box = chart.bounding_box()
+            assert box and box["width"] > 50 and box["height"] > 50, f"{path.name}: chart {i + 1} is not visible"
+            loaded = chart.evaluate("e => e.tagName.toLowerCase() === 'svg' || (e.complete && e.naturalWidth > 0)")
+            assert loaded, f"{path.name}: chart {i + 1} did not load"
+        outside = page.evaluate(
+            "() => [...document.querySelectorAll('script[src], link[href], iframe[src], img[src]')]"
+            ".map(e => e.getAttribute('src') || e.getAttribute('href'))"
+            ".filter(u => !u.startsWith('data:') && !u.startsWith('#'))"
+        )
+        assert not outside, f"{path.name}: the handout links resources outside the file: {outside}"
+        others = [url for url in requested if url != html_path.as_uri() and not url.startswith("data:")]
+        assert not others, f"{path.name}: the handout made network requests: {others}"
+        code = code_texts(page)
+        leaked = [s.source for s in solutions(nb) if " ".join(s.source.split()) in code]
+        assert not leaked, f"{path.name}: solution code in the student handout: {leaked}"
+        notes = page.get_by_text(STATIC_NOTE, exact=True).count()
+        widgets = count_outputs(editions.strip_solutions(nb), editions.WIDGET_VIEW)
+        assert notes == widgets, f"{path.name}: {notes} widget notes for {widgets} widgets"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_teacher_handout_shows_the_solutions(chromium, handout_folders):
+    # The positive control for the check above: the same comparison finds solutions where they belong.
+    path = LESSONS_DIR / "00_start_here.ipynb"
+    page, context, requested = open_offline(chromium, handout_folders / "teacher" / f"{path.stem}.html")
+    try:
+        code = code_texts(page)
+        expected = solutions(read(path))
+        assert expected, "lesson 00 has a worked solution"
+        assert all(" ".join(s.source.split()) in code for s in expected)
+        assert [url for url in requested if not url.startswith(("file:", "data:"))] == []
+    finally:
+        context.close()
