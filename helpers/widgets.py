@@ -78,9 +78,10 @@ class Quiz(CourseBox):
         rows = []
         for i, q in enumerate(self.questions):
             prompt = _html(f"<p style='margin:10px 0 2px'><b>{i + 1}.</b> {esc(q.prompt)}</p>")
-            rows.append(
-                w.VBox([prompt, self.radios[i], self.buttons[i], self.feedback[i]], layout=w.Layout(margin="0 0 8px 0"))
+            row = w.VBox(
+                [prompt, self.radios[i], self.buttons[i], self.feedback[i]], layout=w.Layout(margin="0 0 8px 0")
             )
+            rows.append(row.add_class("sp-question"))
         super().__init__([_html(f"<h4>{esc(title)}</h4>"), self.score, *rows, self.reset_button])
         self._update_score()
 
@@ -155,7 +156,7 @@ class Sorter(CourseBox):
             }
             self.dropdowns.append(menus)
             text = _html(f"<p style='margin:8px 0 2px'><b>{i + 1}.</b> {esc(item.text)}</p>")
-            rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]))
+            rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]).add_class("sp-item"))
         self.score = _html()
         self.check_button = w.Button(description="Check my sorting", button_style="primary", icon="check")
         self.check_button.on_click(lambda _b: self.check())

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from helpers import data
 
 # Quiz answers and exercise checks made while testing (also by the kernels nbval and the browser
 # test start, which inherit this environment) go to a throwaway file, never to a real student's progress.
@@ -24,3 +27,12 @@ def read_notebook(path: Path) -> dict:
 @pytest.fixture(params=LESSONS, ids=[p.stem for p in LESSONS])
 def notebook(request) -> tuple[Path, dict]:
     return request.param, read_notebook(request.param)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A private copy of data/ that a test may change or damage; the course reads it through SOFT_POWER_DATA."""
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    monkeypatch.setenv(data.DATA_ENV, str(copy))
+    return copy

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -114,15 +113,6 @@ def test_table_name_of_wrong_type(bad):
 # ---------------------------------------------------------------- broken copies of data/
 
 
-@pytest.fixture
-def broken_data(tmp_path, monkeypatch):
-    """A private copy of data/ that the test may damage; the course reads it through SOFT_POWER_DATA."""
-    copy = tmp_path / "data"
-    shutil.copytree(ROOT / "data", copy)
-    monkeypatch.setenv(data.DATA_ENV, str(copy))
-    return copy
-
-
 def rewrite(path, change):
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
@@ -144,31 +134,31 @@ def load_error(table) -> str:
     return str(err.value)
 
 
-def test_missing_column_is_named(broken_data):
+def test_missing_column_is_named(data_copy):
     def drop_percent(rows):
         column = rows[0].index("percent")
         for row in rows:
             del row[column]
 
-    rewrite(broken_data / "polls.csv", drop_percent)
+    rewrite(data_copy / "polls.csv", drop_percent)
     assert "polls.csv, column 'percent': the column is missing" in load_error("polls")
 
 
-def test_wrong_type_names_file_row_and_column(broken_data):
-    set_cell(broken_data / "polls.csv", 3, "percent", "about half")
+def test_wrong_type_names_file_row_and_column(data_copy):
+    set_cell(data_copy / "polls.csv", 3, "percent", "about half")
     assert "polls.csv, row 3 (line 4), column 'percent': expected a number, got 'about half'" in load_error("polls")
 
 
-def test_dangling_source_id_names_file_row_and_column(broken_data):
-    set_cell(broken_data / "trade.csv", 2, "source_id", "nobody_2099")
+def test_dangling_source_id_names_file_row_and_column(data_copy):
+    set_cell(data_copy / "trade.csv", 2, "source_id", "nobody_2099")
     message = load_error("trade")
     assert (
         "trade.csv, row 2 (line 3), column 'source_id': 'nobody_2099' is not a source_id in bibliography.csv" in message
     )
 
 
-def test_duplicate_key_names_both_rows(broken_data):
-    rewrite(broken_data / "works.csv", lambda rows: rows.append(list(rows[1])))
+def test_duplicate_key_names_both_rows(data_copy):
+    rewrite(data_copy / "works.csv", lambda rows: rows.append(list(rows[1])))
     message = load_error("works")
     assert "works.csv, row 14 (line 15), column 'work_id'" in message and "first at row 1" in message
 
@@ -181,43 +171,43 @@ def test_duplicate_key_names_both_rows(broken_data):
         ("7 May 2025", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
     ],
 )
-def test_bad_date_names_file_row_and_column(broken_data, bad_date, expected):
-    set_cell(broken_data / "events.csv", 5, "date", bad_date)
+def test_bad_date_names_file_row_and_column(data_copy, bad_date, expected):
+    set_cell(data_copy / "events.csv", 5, "date", bad_date)
     message = load_error("events")
     assert "events.csv, row 5 (line 6), column 'date'" in message and expected in message
 
 
-def test_value_outside_allowed_values(broken_data):
-    set_cell(broken_data / "polls.csv", 1, "measure", "favorable")
+def test_value_outside_allowed_values(data_copy):
+    set_cell(data_copy / "polls.csv", 1, "measure", "favorable")
     assert "'favorable' is not an allowed value; allowed: 'favourable', 'unfavourable'" in load_error("polls")
 
 
-def test_required_value_missing(broken_data):
-    set_cell(broken_data / "glossary.csv", 2, "definition", "")
+def test_required_value_missing(data_copy):
+    set_cell(data_copy / "glossary.csv", 2, "definition", "")
     assert "glossary.csv, row 2 (line 3), column 'definition': a value is required here" in load_error("glossary")
 
 
-def test_out_of_range_and_ragged_rows(broken_data):
-    set_cell(broken_data / "polls.csv", 2, "percent", "120")
+def test_out_of_range_and_ragged_rows(data_copy):
+    set_cell(data_copy / "polls.csv", 2, "percent", "120")
     assert "above the maximum 100" in load_error("polls")
-    rewrite(broken_data / "trade.csv", lambda rows: rows[1].append("extra"))
+    rewrite(data_copy / "trade.csv", lambda rows: rows[1].append("extra"))
     assert "trade.csv, row 1 (line 2): has 7 cells, expected 6" in load_error("trade")
 
 
-def test_missing_file_and_bad_folder(broken_data, monkeypatch, tmp_path):
-    (broken_data / "trade.csv").unlink()
+def test_missing_file_and_bad_folder(data_copy, monkeypatch, tmp_path):
+    (data_copy / "trade.csv").unlink()
     assert "trade.csv: the file is missing" in load_error("trade")
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(DataError, match="does not point at a course data folder"):
         helpers.load("polls")
 
 
-def test_broken_data_loses_nothing(broken_data):
-    before = (broken_data / "polls.csv").read_bytes()
-    set_cell(broken_data / "polls.csv", 3, "percent", "x")
-    damaged = (broken_data / "polls.csv").read_bytes()
+def test_data_copy_loses_nothing(data_copy):
+    before = (data_copy / "polls.csv").read_bytes()
+    set_cell(data_copy / "polls.csv", 3, "percent", "x")
+    damaged = (data_copy / "polls.csv").read_bytes()
     load_error("polls")
-    assert (broken_data / "polls.csv").read_bytes() == damaged != before
+    assert (data_copy / "polls.csv").read_bytes() == damaged != before
 
 
 def test_descriptor_is_valid_json_with_a_resource_per_table():

@@ -8,7 +8,6 @@ skips them elsewhere, saying how to install it.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -21,23 +20,11 @@ from helpers import editions
 from helpers.__main__ import main
 from helpers.widgets import STATIC_NOTE
 
+from .chromium import launched_chromium
 from .conftest import LESSONS, ROOT
 
 LESSONS_DIR = ROOT / "lessons"
 SVG = "image/svg+xml"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-INSTALL_HINT = (
-    'install Chromium (Debian/Ubuntu: sudo apt-get install chromium) and the test tools (pip install -e ".[test]"); '
-    "do not run `playwright install`"
-)
-
 lesson_params = pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 
 
@@ -275,47 +262,11 @@ def test_handout_text_from_the_notebook_is_escaped():
 # --- handouts in a browser ---------------------------------------------------------------------------------------
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-def unavailable(message: str) -> None:
-    """A missing browser: a failure under CI=true, a skip with install instructions elsewhere."""
-    message = f"Handout browser check cannot run: {message}. To run it, {INSTALL_HINT}."
-    if in_ci():
-        pytest.fail(message + " (CI=true: a missing browser is a failure.)", pytrace=False)
-    pytest.skip(message)
-
-
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("SP_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium():
     """Headless Chromium via Playwright, closed by this fixture whatever the tests do."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright (the Python package) is not installed")
-    executable = find_chromium()
-    if executable is None:
-        unavailable("Chromium was not found (looked at $SP_CHROMIUM, /usr/bin/chromium and on PATH)")
-    playwright = sync_playwright().start()
-    try:
-        try:
-            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        except Exception as exc:  # a Chromium that does not start counts as a missing one
-            unavailable(f"Chromium at {executable} did not start ({exc})")
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with launched_chromium("Handout browser check") as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

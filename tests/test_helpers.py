@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
 
 import altair as alt
 import numpy as np
@@ -11,10 +10,8 @@ import pandas as pd
 import pytest
 
 import helpers as h
-from helpers import charts, citations, data, material
+from helpers import charts, citations, material
 from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
-
-from .conftest import ROOT
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
@@ -41,8 +38,8 @@ def test_bibliography_is_sorted_escaped_and_labelled():
     assert html.count("[Nye 2017]") == 1
     assert html.index("[Nye 2017]") < html.index("[Strengthening Bonds 2025]")
     assert "state media rewrite · secondary" in html
-    assert "Nye&#x27;s own account" in html  # apostrophe from the data is escaped
-    assert "[Nye 2017] Joseph S. Nye Jr. (2017)" in repr(block)
+    assert "Nye&#x27;s statement" in html  # apostrophe from the data is escaped
+    assert "[Nye 2017] Joseph S. Nye Jr. (2017-02-21)" in repr(block)
 
 
 def test_short_labels_are_unique():
@@ -258,14 +255,6 @@ def test_verdict_html_escapes_everything_from_data():
 
 
 # ---------------------------------------------------------------- lesson material files
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(ROOT / "data", copy)
-    monkeypatch.setenv(data.DATA_ENV, str(copy))
-    return copy
 
 
 GOOD = """

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import csv
-import shutil
 
 import pandas as pd
 import pytest
 
 import helpers as h
-from helpers import data, screens
-
-from .conftest import ROOT
+from helpers import screens
 
 HOSTILE = "<script>alert('x')</script>"
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that a test may change; the course reads it through SOFT_POWER_DATA."""
-    copy = tmp_path / "data"
-    shutil.copytree(ROOT / "data", copy)
-    monkeypatch.setenv(data.DATA_ENV, str(copy))
-    return copy
 
 
 # ---------------------------------------------------------------- citations per row

@@ -27,15 +27,11 @@ from pathlib import Path
 
 import pytest
 
+from ..chromium import launched_chromium, require_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LESSONS_ENV = "SP_BROWSER_LESSONS"
-CHROMIUM_ENV = "SP_CHROMIUM"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
-INSTALL_HINT = ('install Chromium (Debian/Ubuntu: sudo apt-get install chromium) and the test tools '
-                '(pip install -e ".[test]"); do not run `playwright install`')
-
 # JupyterLab settings for the test: no autosave (notebooks stay as committed), no news or update checks.
 OVERRIDES = {
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
@@ -55,34 +51,9 @@ def lesson_paths() -> list[Path]:
     return sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb"))
 
 
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get(CHROMIUM_ENV), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 def require_browser_tools() -> str:
     """The Chromium to drive. Missing tools fail the test under CI=true and skip it elsewhere."""
-    missing = []
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("Playwright (the Python package) is not installed")
-    chromium = find_chromium()
-    if chromium is None:
-        missing.append(f"Chromium was not found (looked at ${CHROMIUM_ENV}, /usr/bin/chromium and on PATH)")
-    if missing:
-        message = "Browser test cannot run: " + "; ".join(missing) + f". To run it, {INSTALL_HINT}."
-        if in_ci():
-            pytest.fail(message + " (CI=true: a missing browser is a failure.)", pytrace=False)
-        pytest.skip(message)
-    return chromium
+    return require_chromium("Browser test")
 
 
 def _free_port() -> int:
@@ -110,9 +81,14 @@ class JupyterLab:
         app_settings.mkdir()
         (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=1), encoding="utf-8")
         env = dict(os.environ)
-        for name, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                             ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
-                             ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython")):
+        for name, folder in (
+            ("JUPYTER_CONFIG_DIR", "config"),
+            ("JUPYTER_DATA_DIR", "data"),
+            ("JUPYTER_RUNTIME_DIR", "runtime"),
+            ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
+            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+            ("IPYTHONDIR", "ipython"),
+        ):
             (self.base / folder).mkdir()
             env[name] = str(self.base / folder)
         # The kernel imports this checkout's helpers (which find data/ next to them), installed or not,
@@ -130,19 +106,29 @@ class JupyterLab:
         raise RuntimeError(f"JupyterLab found no free port in 3 attempts:\n{self.log_tail()}")
 
     def _launch(self, env: dict[str, str], app_settings: Path, timeout: float) -> bool:
-        cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-               f"--LabApp.app_settings_dir={app_settings}",
-               f"--LabApp.user_settings_dir={self.base / 'user-settings'}",
-               f"--LabApp.workspaces_dir={self.base / 'workspaces'}"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--LabApp.app_settings_dir={app_settings}",
+            f"--LabApp.user_settings_dir={self.base / 'user-settings'}",
+            f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         if self.log is not None:
             self.log.close()
         self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
-        self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            cmd, cwd=self.root, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -157,8 +143,9 @@ class JupyterLab:
         raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def api(self, method: str, path: str, timeout: float = 10) -> object:
-        request = urllib.request.Request(self.url + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -211,26 +198,10 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium_browser():
     """Headless Debian Chromium driven by Playwright; closed after the module."""
-    chromium = require_browser_tools()
-    from playwright.sync_api import sync_playwright
-
     started = time.perf_counter()
-    playwright = sync_playwright().start()
-    try:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        except Exception as exc:  # a broken Chromium: same rule as a missing one
-            message = f"Chromium at {chromium} did not start ({exc}). To run the browser test, {INSTALL_HINT}."
-            if in_ci():
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+    with launched_chromium("Browser test") as browser:
         SETUP_TIMINGS["Chromium start"] = time.perf_counter() - started
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -254,8 +225,11 @@ def timing_report() -> str:
     total = sum(t["total"] for t in TIMINGS.values())
     setup = sum(SETUP_TIMINGS.values())
     lines.append(f"{'all lessons':<{width}}{'':>{9 * (len(phases) - 1)}}{total:>8.1f}s")
-    lines.append("set-up: " + ", ".join(f"{k} {v:.1f}s" for k, v in SETUP_TIMINGS.items())
-                 + f"; lessons plus set-up {total + setup:.1f}s")
+    lines.append(
+        "set-up: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in SETUP_TIMINGS.items())
+        + f"; lessons plus set-up {total + setup:.1f}s"
+    )
     return "\n".join(lines)
 
 
