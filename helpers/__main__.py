@@ -1,5 +1,6 @@
-"""Command line for course authors and teachers.
+"""Command line for students, teachers and course authors.
 
+``python -m helpers lab [JUPYTERLAB OPTION ...]`` opens the course in JupyterLab.
 ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
@@ -51,12 +52,21 @@ def execute(path: Path, timeout: int = 300) -> float:
     return time.perf_counter() - start
 
 
+def lab_command(extra: list[str], is_root: bool) -> list[str]:
+    """`jupyter lab` on the lessons folder; as root it adds --allow-root, which JupyterLab demands there."""
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", *extra]
+    if is_root and "--allow-root" not in extra:
+        cmd.append("--allow-root")
+    return cmd
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m helpers`` parser with its three subcommands."""
+    """The ``python -m helpers`` parser with its four subcommands."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("lab", help="open the course in JupyterLab (other options are passed to jupyter lab)")
     run = sub.add_parser("execute", help="re-run lessons in place so their stored outputs are current")
     run.add_argument("lessons", nargs="*", help="notebook paths (default: every lesson)")
     student = sub.add_parser(
@@ -81,7 +91,12 @@ def _report(written: list[Path], out_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if args.command == "lab":
+        cmd = lab_command(extra, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+        os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
+    if extra:
+        build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)

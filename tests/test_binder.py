@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from .conftest import ROOT
+from .jupyterlab import free_port, lab_command
 
 try:
     import tomllib
@@ -105,12 +105,6 @@ def test_post_build_merges_the_default_url_into_existing_settings(tmp_path):
     assert written["LabApp"] == {"default_url": f"/lab/tree/{FIRST_LESSON}"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -148,21 +142,8 @@ def test_jupyterlab_with_these_settings_opens_lesson_00(tmp_path):
         "JUPYTERLAB_WORKSPACES_DIR",
     ):
         env[name] = str(tmp_path / name.lower())
-    token, port = secrets.token_hex(16), _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
+    token, port = secrets.token_hex(16), free_port()
+    cmd = lab_command(port, token, root)
     log = tmp_path / "jupyterlab.log"
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)

@@ -345,3 +345,20 @@ def test_teacher_handout_shows_the_solutions(chromium, handout_folders):
         assert [url for url in requested if not url.startswith(("file:", "data:"))] == []
     finally:
         context.close()
+
+
+def test_lab_command_serves_the_lessons_and_allows_root_only_as_root():
+    from helpers.__main__ import LESSONS as LESSON_FOLDER
+    from helpers.__main__ import lab_command
+
+    as_user = lab_command(["--no-browser"], is_root=False)
+    assert as_user[1:4] == ["-m", "jupyter", "lab"] and f"--ServerApp.root_dir={LESSON_FOLDER}" in as_user
+    assert "--no-browser" in as_user and "--allow-root" not in as_user
+    assert lab_command([], is_root=True).count("--allow-root") == 1
+    assert lab_command(["--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_unknown_options_are_refused_outside_lab(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["execute", "--frobnicate"])
+    assert exc.value.code == 2 and "unrecognized arguments: --frobnicate" in capsys.readouterr().err

@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from ..chromium import launched_chromium, require_chromium
+from ..jupyterlab import free_port, lab_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -56,12 +56,6 @@ def require_browser_tools() -> str:
     return require_chromium("Browser test")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class JupyterLab:
     """A JupyterLab server started and stopped by the test, reachable with its token."""
 
@@ -70,7 +64,7 @@ class JupyterLab:
         self.root = base / "lessons"
         self.log_path = base / "jupyterlab.log"
         self.token = secrets.token_hex(24)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = None
@@ -99,30 +93,21 @@ class JupyterLab:
         env["SOFT_POWER_PROGRESS"] = str(self.base / "progress.json")  # quiz clicks never reach a real student's file
         for attempt in range(3):  # another process may take the free port before the server binds it
             if attempt:
-                self.port = _free_port()
+                self.port = free_port()
                 self.url = f"http://127.0.0.1:{self.port}"
             if self._launch(env, app_settings, timeout):
                 return
         raise RuntimeError(f"JupyterLab found no free port in 3 attempts:\n{self.log_tail()}")
 
     def _launch(self, env: dict[str, str], app_settings: Path, timeout: float) -> bool:
-        cmd = [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root}",
+        cmd = lab_command(
+            self.port,
+            self.token,
+            self.root,
             f"--LabApp.app_settings_dir={app_settings}",
             f"--LabApp.user_settings_dir={self.base / 'user-settings'}",
             f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.append("--allow-root")
+        )
         if self.log is not None:
             self.log.close()
         self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 (closed in stop())
