@@ -83,9 +83,11 @@ def test_lesson_runs_offline_and_reproduces_its_outputs(path):
     assert result.returncode == 0, f"{path.name} failed offline:\n{result.stderr[-3000:]}"
     run = json.loads(result.stdout)[str(path)]
     assert run["attempts"] == "[]", f"{path.name} tried to reach the network: {run['attempts']}"
-    stored = [c.get("outputs", []) for c in read_notebook(path)["cells"]]
-    for index, (fresh, committed) in enumerate(zip(run["outputs"], stored)):
-        assert comparable(fresh) == comparable(committed), (
+    cells = read_notebook(path)["cells"]
+    for index, (fresh, cell) in enumerate(zip(run["outputs"], cells)):
+        if "nbval-ignore-output" in cell["metadata"].get("tags", []):  # machine-specific, as nbval treats it
+            continue
+        assert comparable(fresh) == comparable(cell.get("outputs", [])), (
             f"{path.name}, cell {index}: outputs differ from the committed run"
         )
 
