@@ -13,8 +13,7 @@ from .display import Rich, esc
 
 @lru_cache(maxsize=4)
 def _bibliography(folder: str) -> dict[str, dict[str, Any]]:
-    frame = data.load("bibliography")
-    return {row["source_id"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
+    return {row["source_id"]: row for row in data.records("bibliography")}
 
 
 def _entries() -> dict[str, dict[str, Any]]:

@@ -301,6 +301,12 @@ def load(name: str) -> pd.DataFrame:
     return frame.astype({f["name"]: _DTYPES.get(f.get("type", "string"), "string") for f in fields})
 
 
+def records(name: str) -> list[dict[str, Any]]:
+    """One table's rows as dicts, with None (not pandas' NA) where a cell is empty."""
+    frame = load(name)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def validate_all() -> dict[str, list[Problem]]:
     """Problems per table, for every table (an empty list means valid)."""
     return {name: problems(name) for name in tables()}

@@ -12,9 +12,7 @@ from .display import Rich, esc
 
 @lru_cache(maxsize=4)
 def _terms(folder: str) -> dict[str, dict[str, Any]]:
-    frame = data.load("glossary")
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return {row["term"].casefold(): row for row in rows}
+    return {row["term"].casefold(): row for row in data.records("glossary")}
 
 
 def _equivalents(row: dict[str, Any]) -> list[str]:

@@ -19,7 +19,6 @@ import pandas as pd
 
 from . import charts, citations, data
 from ._names import UnknownNameError
-from .display import Rich
 
 STRANDS: tuple[str, ...] = ("ideology", "music", "film", "cartoons")
 """The memo's four strands of Soviet and Russian influence in China, as themes in ``data/events.csv``."""
@@ -82,12 +81,6 @@ def _initial_capital(text: str) -> str:
 
 def _short(source_id: str) -> str:
     return str(citations.source(source_id)["short"])
-
-
-def _block(chart: Any) -> Rich:
-    """A chart as SVG in an HTML block, which an explorer shows as it is (layered charts included)."""
-    spec = chart.to_dict()
-    return Rich(f"<div class='sp-chart'>{charts.svg(spec)}</div>", f"Chart: {charts.title_of(spec)}")
 
 
 def cited(frame: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +160,7 @@ def explore_events(theme: str = "the memo's four strands", years: tuple[int, int
     table = cited(rows)[["date", "end_date", "title", "theme", "description", "source"]]
     table = table.rename(columns={"end_date": "until", "title": "event", "description": "what happened"})
     count = f"{len(rows)} event{'s' if len(rows) != 1 else ''}. Each row names its source in the last column."
-    return [_block(chart), count, table]
+    return [chart, count, table]
 
 
 def figures(measure: str | None = None, kinds: str | Iterable[str] = ("film", "cartoon")) -> pd.DataFrame:
@@ -241,7 +234,7 @@ def explore_figures(measure: str = "China gross (million yuan)", works: str = "f
     rows = figures(measure, kinds)
     if rows.empty:
         return f"The course data has no {measure} for {works}: try another pair."
-    parts: list[Any] = [_NOTES[name], _block(figures_chart(rows, measure, works))]
+    parts: list[Any] = [_NOTES[name], figures_chart(rows, measure, works)]
     for row in disagreements(rows).itertuples():
         parts.append(f"Sources disagree on {row.title}: {row.values}.")
     parts.append(rows[["title", "value", "unit", "as_of", "source", "note"]])

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import helpers as h
-from helpers import screens
+from helpers import charts, screens
 
 HOSTILE = "<script>alert('x')</script>"
 
@@ -86,9 +86,9 @@ def test_events_between_bad_input(themes, years, error, message):
 
 
 def test_explore_events_draws_a_sourced_timeline_and_table():
-    block, count, table = screens.explore_events("music", (2006, 2020))
-    assert repr(block) == "Chart: Music, 2006-2020"
-    assert block.html.startswith("<div class='sp-chart'><svg")
+    chart, count, table = screens.explore_events("music", (2006, 2020))
+    assert charts.title_of(chart.to_dict()) == "Music, 2006-2020"
+    assert h.widgets.to_html(chart).startswith("<div class='sp-chart'><svg")
     assert count.startswith(f"{len(table)} events")
     assert list(table.columns) == ["date", "until", "event", "theme", "what happened", "source"]
     assert table["source"].str.startswith("[Laruelle & Luo 2020").all()
@@ -183,9 +183,10 @@ def test_disagreements_ignores_single_source_figures_and_checks_columns():
 
 
 def test_explore_figures_shows_note_chart_disagreement_and_sources():
-    note, block, conflict, table = screens.explore_figures("China gross (million US$)", "films")
+    note, chart, conflict, table = screens.explore_figures("China gross (million US$)", "films")
     assert "nominal" in note
-    assert repr(block) == "Chart: China gross (million US$): films" and "<svg" in block.html
+    assert charts.title_of(chart.to_dict()) == "China gross (million US$): films"
+    assert "<svg" in h.widgets.to_html(chart)
     assert conflict == "Sources disagree on Going Vertical: 12.3 [Laruelle & Luo 2020]; 13 [Cinic/TASS 2019]."
     assert list(table.columns) == ["title", "value", "unit", "as_of", "source", "note"]
 
