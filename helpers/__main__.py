@@ -40,14 +40,17 @@ def execute(path: Path, timeout: int = 300) -> float:
     # The kernel inherits this: the solution and quiz runs must not land in the author's own progress.
     os.environ["SOFT_POWER_PROGRESS"] = os.path.join(tempfile.mkdtemp(prefix="sp-execute-"), "progress.json")
     start = time.perf_counter()
-    # record_timing=False keeps per-cell timestamps out of the committed file.
+    # record_timing=False keeps per-cell timestamps out of the committed file; widget state is not stored
+    # because nothing reads it (a widget shows only once its cell runs) and it was most of a lesson's bytes.
     NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
         record_timing=False,
+        store_widget_state=False,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

@@ -41,8 +41,9 @@ COUNTRIES: tuple[str, ...] = ("China", "Russia", "United States")
 SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 
-NOT_DATA = ("These scores and weights are your own judgement, not data: "
-            "the ranking shows what follows from them, nothing more.")
+NOT_DATA = (
+    "These scores and weights are your own judgement, not data: the ranking shows what follows from them, nothing more."
+)
 
 INDEX_NAMES: tuple[str, ...] = ("Soft Power 30", "Brand Finance")
 BOTH = "both"
@@ -71,16 +72,16 @@ def _resource_map(values: Any, what: str) -> dict[str, Any]:
     """Check that ``values`` maps each of the three resources, and nothing else, to something."""
     if not isinstance(values, Mapping):
         raise IndexInputError(
-            f"{what} must be a dict with one entry per resource ({', '.join(RESOURCES)}), "
-            f"got {type(values).__name__}"
+            f"{what} must be a dict with one entry per resource ({', '.join(RESOURCES)}), got {type(values).__name__}"
         )
     for key in values:
         if key not in RESOURCES:
             raise UnknownNameError("resource", key, RESOURCES)
     missing = [r for r in RESOURCES if r not in values]
     if missing:
-        raise IndexInputError(f"{what} has no entry for {', '.join(map(repr, missing))}; "
-                              f"give one for each of: {', '.join(RESOURCES)}")
+        raise IndexInputError(
+            f"{what} has no entry for {', '.join(map(repr, missing))}; give one for each of: {', '.join(RESOURCES)}"
+        )
     return {r: values[r] for r in RESOURCES}
 
 
@@ -115,8 +116,9 @@ def _resource_scores(values: Mapping[str, float], country: str) -> dict[str, flo
     for resource, value in _resource_map(values, f"the scores for {country!r}").items():
         score = _number(value, f"the {resource} score for {country!r}")
         if not SCORE_MIN <= score <= SCORE_MAX:
-            raise IndexInputError(f"the {resource} score for {country!r} is {score:g}: "
-                                  f"scores run from {SCORE_MIN:g} to {SCORE_MAX:g}")
+            raise IndexInputError(
+                f"the {resource} score for {country!r} is {score:g}: scores run from {SCORE_MIN:g} to {SCORE_MAX:g}"
+            )
         checked[resource] = score
     return checked
 
@@ -130,8 +132,9 @@ def validate_scores(
     suggestion); each country needs a score for each of the three resources.
     """
     if not isinstance(scores, Mapping):
-        raise IndexInputError(f"scores must be a dict of countries, e.g. {{'China': {{'culture': 5, ...}}}}, "
-                              f"got {type(scores).__name__}")
+        raise IndexInputError(
+            f"scores must be a dict of countries, e.g. {{'China': {{'culture': 5, ...}}}}, got {type(scores).__name__}"
+        )
     if not scores:
         raise IndexInputError(f"there are no scores: score at least one of {', '.join(countries)}")
     checked = {}
@@ -170,8 +173,9 @@ def ranking(
     """
     checked = validate_scores(scores, countries)
     shares = weight_shares(weights)
-    rows = [{"country": c, "index": round(sum(shares[r] * v[r] for r in RESOURCES), 2), **v}
-            for c, v in checked.items()]
+    rows = [
+        {"country": c, "index": round(sum(shares[r] * v[r] for r in RESOURCES), 2), **v} for c, v in checked.items()
+    ]
     table = pd.DataFrame(rows).sort_values(["index", "country"], ascending=[False, True], kind="stable")
     table.insert(0, "rank", table["index"].rank(method="min", ascending=False).astype(int))
     return table.reset_index(drop=True)[["rank", "country", "index", *RESOURCES]]
@@ -189,14 +193,20 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
         y=alt.Y("country:N", sort=names, title=None),
         x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 10])),
     )
-    bars = base.mark_bar().encode(color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette),
-                                                  legend=None))
+    bars = base.mark_bar().encode(
+        color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette), legend=None)
+    )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2f"))
     return alt.layer(bars, labels).properties(
-        width=charts.WIDTH, height=40 * len(names),
-        title=alt.TitleParams(text=title, subtitle=["Your own scores and weights: a judgement, not data.",
-                                                    "Resources after Nye 2004: culture, political values, "
-                                                    "foreign policies."]),
+        width=charts.WIDTH,
+        height=40 * len(names),
+        title=alt.TitleParams(
+            text=title,
+            subtitle=[
+                "Your own scores and weights: a judgement, not data.",
+                "Resources after Nye 2004: culture, political values, foreign policies.",
+            ],
+        ),
     )
 
 
@@ -228,8 +238,9 @@ def select_ranks(frame: pd.DataFrame, index: str = BOTH, country: str = BOTH) ->
 
 def _wrapped(chart: alt.TopLevelMixin, title: str, source_ids: Sequence[str], width: int = 95) -> alt.TopLevelMixin:
     """Title and source line, the line wrapped so that a long list of sources stays readable."""
-    return chart.properties(title=alt.TitleParams(text=title,
-                                                  subtitle=textwrap.wrap(charts.source_line(source_ids), width)))
+    return chart.properties(
+        title=alt.TitleParams(text=title, subtitle=textwrap.wrap(charts.source_line(source_ids), width))
+    )
 
 
 def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt.TopLevelMixin:
@@ -256,28 +267,46 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data["above"] = (data["rank"] == best) & first_best
     data = data[["index", "year", "country", "rank", "line", "above"]].reset_index(drop=True)
     names = sorted(set(data["country"]))
-    colour = alt.Color("country:N", title="country",
-                       scale=alt.Scale(domain=names, range=[charts.COUNTRY_COLOURS.get(n, "#555") for n in names]))
+    colour = alt.Color(
+        "country:N",
+        title="country",
+        scale=alt.Scale(domain=names, range=[charts.COUNTRY_COLOURS.get(n, "#555") for n in names]),
+    )
     years = sorted(set(rows["year"].astype(int)))
     base = alt.Chart(data).encode(
-        x=alt.X("year:Q", title="edition", scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False),
-                axis=alt.Axis(format="d", values=list(range(years[0], years[-1] + 1)), labelAngle=0)),
-        y=alt.Y("rank:Q", title="rank (1 = first)",
-                scale=alt.Scale(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2])),
+        x=alt.X(
+            "year:Q",
+            title="edition",
+            scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False),
+            axis=alt.Axis(format="d", values=list(range(years[0], years[-1] + 1)), labelAngle=0),
+        ),
+        y=alt.Y(
+            "rank:Q",
+            title="rank (1 = first)",
+            scale=alt.Scale(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2]),
+        ),
         color=colour,
     )
     lines = base.mark_line(strokeWidth=3).encode(
-        strokeDash=alt.StrokeDash("index:N", title="index",
-                                  scale=alt.Scale(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
-                                  legend=alt.Legend(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3,
-                                                    symbolStrokeColor="#444")),
+        strokeDash=alt.StrokeDash(
+            "index:N",
+            title="index",
+            scale=alt.Scale(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
+            legend=alt.Legend(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3, symbolStrokeColor="#444"),
+        ),
         detail="line:N",
     )
     points = base.mark_circle(size=80, opacity=1)
-    above = base.mark_text(dy=-13, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
-        alt.datum.above)
-    below = base.mark_text(dy=17, fontSize=12).encode(text=alt.Text("rank:Q", format="d")).transform_filter(
-        ~alt.datum.above)
+    above = (
+        base.mark_text(dy=-13, fontSize=12)
+        .encode(text=alt.Text("rank:Q", format="d"))
+        .transform_filter(alt.datum.above)
+    )
+    below = (
+        base.mark_text(dy=17, fontSize=12)
+        .encode(text=alt.Text("rank:Q", format="d"))
+        .transform_filter(~alt.datum.above)
+    )
     labels = alt.layer(above, below)
     chart = alt.layer(lines, points, labels).properties(width=charts.WIDTH, height=300)
     return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
@@ -295,8 +324,9 @@ class IndexBuilder(CourseBox):
 
     css_class = "sp-index-builder"
 
-    def __init__(self, countries: Sequence[str] = COUNTRIES, start_score: float = 5.0,
-                 start_weight: float = 1.0) -> None:
+    def __init__(
+        self, countries: Sequence[str] = COUNTRIES, start_score: float = 5.0, start_weight: float = 1.0
+    ) -> None:
         countries = tuple(countries)
         if not countries or not all(isinstance(c, str) and c.strip() for c in countries):
             raise IndexInputError("countries must be a non-empty list of names, e.g. ['China', 'Russia']")
@@ -306,21 +336,32 @@ class IndexBuilder(CourseBox):
         self.table: pd.DataFrame | None = None
         style = {"description_width": "130px"}
         self.score_sliders = {
-            c: {r: w.FloatSlider(value=start_score, min=SCORE_MIN, max=SCORE_MAX, step=0.5, description=r,
-                                 style=style, continuous_update=False)
-                for r in RESOURCES}
+            c: {
+                r: w.FloatSlider(
+                    value=start_score,
+                    min=SCORE_MIN,
+                    max=SCORE_MAX,
+                    step=0.5,
+                    description=r,
+                    style=style,
+                    continuous_update=False,
+                )
+                for r in RESOURCES
+            }
             for c in countries
         }
-        self.weight_sliders = {r: w.FloatSlider(value=start_weight, min=0, max=5, step=0.5, description=r,
-                                                style=style, continuous_update=False)
-                               for r in RESOURCES}
+        self.weight_sliders = {
+            r: w.FloatSlider(
+                value=start_weight, min=0, max=5, step=0.5, description=r, style=style, continuous_update=False
+            )
+            for r in RESOURCES
+        }
         self.output = w.HTML(layout=w.Layout(width="auto"))
         self.output.add_class("sp-index-output")
         for slider in self._sliders():
             slider.observe(lambda _change: self.update(), names="value")
         note = w.HTML(feedback_box("info", "Your judgement, not data.", esc(NOT_DATA)))
-        country_boxes = [w.VBox([w.HTML(f"<b>{esc(c)}</b>"), *self.score_sliders[c].values()])
-                         for c in countries]
+        country_boxes = [w.VBox([w.HTML(f"<b>{esc(c)}</b>"), *self.score_sliders[c].values()]) for c in countries]
         weights = w.VBox([w.HTML("<b>Weights</b> (how much each resource counts)"), *self.weight_sliders.values()])
         super().__init__([note, w.HBox(country_boxes, layout=w.Layout(flex_flow="row wrap")), weights, self.output])
         self.update()
@@ -364,7 +405,10 @@ class IndexBuilder(CourseBox):
             return
         shares = weight_shares(self.weights)
         share_text = ", ".join(f"{r} {shares[r]:.0%}" for r in RESOURCES)
-        table_html = self.table.to_html(index=False, escape=True, classes="sp-table", border=0,
-                                        float_format=lambda v: f"{v:g}")
-        self.output.value = (f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
-                             f"<div class='sp-chart'>{charts.svg(ranking_chart(self.table))}</div>")
+        table_html = self.table.to_html(
+            index=False, escape=True, classes="sp-table", border=0, float_format=lambda v: f"{v:g}"
+        )
+        self.output.value = (
+            f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
+            f"<div class='sp-chart'>{charts.svg(ranking_chart(self.table))}</div>"
+        )

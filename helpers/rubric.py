@@ -54,16 +54,33 @@ class Criterion:
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("culture", "Culture", "Nye",
-              "Is Russian culture attractive to people in China, to whom, and on what evidence?"),
-    Criterion("political_values", "Political values", "Nye",
-              "Do Russia's political values attract people in China, and does Russia live up to them?"),
-    Criterion("foreign_policies", "Foreign policies", "Nye",
-              "Are Russia's foreign policies seen in China as legitimate and having moral authority?"),
-    Criterion("ideological", "Ideological soft power", "Laruelle & Luo",
-              "Do illiberalism and the Soviet legacy draw Chinese audiences to Russia?"),
-    Criterion("niche", "Niche soft power", "Laruelle & Luo",
-              "Do Russian films, songs and cartoons hold a place of their own in China?"),
+    Criterion(
+        "culture", "Culture", "Nye", "Is Russian culture attractive to people in China, to whom, and on what evidence?"
+    ),
+    Criterion(
+        "political_values",
+        "Political values",
+        "Nye",
+        "Do Russia's political values attract people in China, and does Russia live up to them?",
+    ),
+    Criterion(
+        "foreign_policies",
+        "Foreign policies",
+        "Nye",
+        "Are Russia's foreign policies seen in China as legitimate and having moral authority?",
+    ),
+    Criterion(
+        "ideological",
+        "Ideological soft power",
+        "Laruelle & Luo",
+        "Do illiberalism and the Soviet legacy draw Chinese audiences to Russia?",
+    ),
+    Criterion(
+        "niche",
+        "Niche soft power",
+        "Laruelle & Luo",
+        "Do Russian films, songs and cartoons hold a place of their own in China?",
+    ),
 )
 
 
@@ -101,14 +118,15 @@ def check_ratings(ratings: Mapping[str, Any], criteria: Sequence[Criterion] = CR
             checked[c.key] = None
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
-            raise RubricError(f"the rating for {c.key!r} must be a whole number from 0 to {top} "
-                              f"({_scale_text()}), or None if not rated; got {value!r}")
+            raise RubricError(
+                f"the rating for {c.key!r} must be a whole number from 0 to {top} "
+                f"({_scale_text()}), or None if not rated; got {value!r}"
+            )
         checked[c.key] = value
     return checked
 
 
-def check_justifications(justifications: Mapping[str, Any],
-                         criteria: Sequence[Criterion] = CRITERIA) -> dict[str, str]:
+def check_justifications(justifications: Mapping[str, Any], criteria: Sequence[Criterion] = CRITERIA) -> dict[str, str]:
     """Every criterion's justification as text ('' where none is written)."""
     _unknown_keys(justifications, criteria, "justifications")
     checked: dict[str, str] = {}
@@ -125,17 +143,20 @@ def check_justifications(justifications: Mapping[str, Any],
 def profile(ratings: Mapping[str, Any], criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:
     """One row per criterion, in rubric order: criterion, framework, rating (missing if not rated), level."""
     checked = check_ratings(ratings, criteria)
-    frame = pd.DataFrame({
-        "criterion": [c.label for c in criteria],
-        "framework": [c.framework for c in criteria],
-        "rating": pd.array([checked[c.key] for c in criteria], dtype="Int64"),
-        "level": [level(checked[c.key]) for c in criteria],
-    })
+    frame = pd.DataFrame(
+        {
+            "criterion": [c.label for c in criteria],
+            "framework": [c.framework for c in criteria],
+            "rating": pd.array([checked[c.key] for c in criteria], dtype="Int64"),
+            "level": [level(checked[c.key]) for c in criteria],
+        }
+    )
     return frame
 
 
-def profile_chart(frame: pd.DataFrame,
-                  title: str = "Your assessment: Russian soft power in China") -> alt.TopLevelMixin:
+def profile_chart(
+    frame: pd.DataFrame, title: str = "Your assessment: Russian soft power in China"
+) -> alt.TopLevelMixin:
     """Bars of the rated criteria on the 0-4 scale, coloured by framework."""
     missing = {"criterion", "framework", "rating", "level"} - set(getattr(frame, "columns", []))
     if not isinstance(frame, pd.DataFrame) or missing:
@@ -147,11 +168,25 @@ def profile_chart(frame: pd.DataFrame,
     data = frame.assign(position=frame["rating"].fillna(0).astype("int64"), rated=frame["rating"].notna())
     data = data.drop(columns="rating")
     y = alt.Y("criterion:N", sort=order, title=None, scale=alt.Scale(domain=order))
-    x = alt.X("position:Q", title="strength of the evidence (0 = none, 4 = strong)",
-              scale=alt.Scale(domain=[0, len(SCALE) - 1]), axis=alt.Axis(tickMinStep=1, format="d"))
-    bars = alt.Chart(data[data["rated"]]).mark_bar().encode(
-        y=y, x=x, color=alt.Color("framework:N", title="framework",
-                                  scale=alt.Scale(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2])))
+    x = alt.X(
+        "position:Q",
+        title="strength of the evidence (0 = none, 4 = strong)",
+        scale=alt.Scale(domain=[0, len(SCALE) - 1]),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    bars = (
+        alt.Chart(data[data["rated"]])
+        .mark_bar()
+        .encode(
+            y=y,
+            x=x,
+            color=alt.Color(
+                "framework:N",
+                title="framework",
+                scale=alt.Scale(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2]),
+            ),
+        )
+    )
     text = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x=x, text="level:N")
     chart = alt.layer(bars, text).properties(width=charts.WIDTH - 140, height=34 * len(order))
     return charts.finish(chart, title, FRAMEWORK_SOURCES)
@@ -166,9 +201,13 @@ def _one_line(text: str) -> str:
     return " ".join(md_escape(text).split())
 
 
-def to_markdown(ratings: Mapping[str, Any], justifications: Mapping[str, Any], *,
-                title: str = "Russian soft power in China: my assessment",
-                criteria: Sequence[Criterion] = CRITERIA) -> str:
+def to_markdown(
+    ratings: Mapping[str, Any],
+    justifications: Mapping[str, Any],
+    *,
+    title: str = "Russian soft power in China: my assessment",
+    criteria: Sequence[Criterion] = CRITERIA,
+) -> str:
     """The whole answer as a Markdown document: a summary table, then one section per criterion."""
     rated = check_ratings(ratings, criteria)
     texts = check_justifications(justifications, criteria)
@@ -180,15 +219,35 @@ def to_markdown(ratings: Mapping[str, Any], justifications: Mapping[str, Any], *
         r = rated[key]
         return NOT_RATED if r is None else f"{r} / {top} ({SCALE[r]})"
 
-    lines = [f"# {_one_line(title)}", "", f"Scale: {_scale_text()}.", "",
-             "| criterion | framework | rating |", "|---|---|---|"]
+    lines = [
+        f"# {_one_line(title)}",
+        "",
+        f"Scale: {_scale_text()}.",
+        "",
+        "| criterion | framework | rating |",
+        "|---|---|---|",
+    ]
     lines += [f"| {c.label} | {c.framework} | {rating_text(c.key)} |" for c in criteria]
     for c in criteria:
         body = md_escape(texts[c.key]) if texts[c.key] else "*No justification written yet.*"
-        lines += ["", f"## {c.label} ({c.framework})", "", f"*Question:* {c.question}", "",
-                  f"*Rating:* {rating_text(c.key)}", "", body]
-    lines += ["", "---", "", "Frameworks: Nye, *Soft Power* (2004), three resources; "
-              "Laruelle and Luo, PONARS Eurasia Policy Memo No. 667 (2020), two forms.", ""]
+        lines += [
+            "",
+            f"## {c.label} ({c.framework})",
+            "",
+            f"*Question:* {c.question}",
+            "",
+            f"*Rating:* {rating_text(c.key)}",
+            "",
+            body,
+        ]
+    lines += [
+        "",
+        "---",
+        "",
+        "Frameworks: Nye, *Soft Power* (2004), three resources; "
+        "Laruelle and Luo, PONARS Eurasia Policy Memo No. 667 (2020), two forms.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -216,8 +275,7 @@ def target_path(name: Any, base: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def save_markdown(text: str, name: Any, *, overwrite: bool = False,
-                  base: str | os.PathLike[str] | None = None) -> Path:
+def save_markdown(text: str, name: Any, *, overwrite: bool = False, base: str | os.PathLike[str] | None = None) -> Path:
     """Write ``text`` to the file ``name`` and return its path, or raise :class:`RubricError` saying why not.
 
     Nothing is written unless every check passes; an existing file is replaced only with
@@ -231,13 +289,16 @@ def save_markdown(text: str, name: Any, *, overwrite: bool = False,
         raise RubricError(f"{shown!r} is a folder, not a file: add a file name, e.g. {shown}/my_assessment.md")
     folder = path.parent
     if not folder.exists():
-        raise RubricError(f"The folder {str(folder)!r} does not exist. Create it first, or save in a folder "
-                          "that exists (a plain file name saves next to this lesson).")
+        raise RubricError(
+            f"The folder {str(folder)!r} does not exist. Create it first, or save in a folder "
+            "that exists (a plain file name saves next to this lesson)."
+        )
     if not folder.is_dir():
         raise RubricError(f"{str(folder)!r} is a file, not a folder: choose another place to save.")
     if path.exists() and not overwrite:
-        raise RubricError(f"{path.name!r} already exists there. Tick 'overwrite' to replace it, "
-                          "or choose another name.")
+        raise RubricError(
+            f"{path.name!r} already exists there. Tick 'overwrite' to replace it, or choose another name."
+        )
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rubric-", suffix=".tmp")
         try:
@@ -249,8 +310,9 @@ def save_markdown(text: str, name: Any, *, overwrite: bool = False,
             if os.path.exists(temporary):
                 os.remove(temporary)
     except OSError as exc:
-        raise RubricError(f"Could not write {path.name!r}: {exc.strerror or exc}. "
-                          "Choose a folder you can write to.") from exc
+        raise RubricError(
+            f"Could not write {path.name!r}: {exc.strerror or exc}. Choose a folder you can write to."
+        ) from exc
     return path
 
 
@@ -269,21 +331,33 @@ class Rubric(CourseBox):
             raise RubricError("a rubric needs at least one criterion")
         self.criteria = tuple(criteria)
         options = [(PLACEHOLDER, None)] + [(f"{i} · {name}", i) for i, name in enumerate(SCALE)]
-        self.menus = {c.key: w.Dropdown(options=options, value=None, layout=w.Layout(width="260px"))
-                      for c in self.criteria}
-        self.texts = {c.key: w.Textarea(placeholder="Your evidence and reasoning, with sources "
-                                        "(e.g. the memo, a poll, a chart from this course).",
-                                        layout=w.Layout(width="98%", height="80px"))
-                      for c in self.criteria}
+        self.menus = {
+            c.key: w.Dropdown(options=options, value=None, layout=w.Layout(width="260px")) for c in self.criteria
+        }
+        self.texts = {
+            c.key: w.Textarea(
+                placeholder="Your evidence and reasoning, with sources "
+                "(e.g. the memo, a poll, a chart from this course).",
+                layout=w.Layout(width="98%", height="80px"),
+            )
+            for c in self.criteria
+        }
         rows = []
         for c in self.criteria:
-            head = w.HTML(f"<p style='margin:10px 0 2px'><b>{esc(c.label)}</b> "
-                          f"<span style='color:#555'>({esc(c.framework)})</span><br>{esc(c.question)}</p>")
+            head = w.HTML(
+                f"<p style='margin:10px 0 2px'><b>{esc(c.label)}</b> "
+                f"<span style='color:#555'>({esc(c.framework)})</span><br>{esc(c.question)}</p>"
+            )
             rows.append(w.VBox([head, self.menus[c.key], self.texts[c.key]]))
         self.chart = w.HTML()
         self.chart.add_class("sp-rubric-chart")
-        self.name = w.Text(value=default_name, description="save as", placeholder="my_assessment.md",
-                           style={"description_width": "initial"}, layout=w.Layout(width="360px"))
+        self.name = w.Text(
+            value=default_name,
+            description="save as",
+            placeholder="my_assessment.md",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="360px"),
+        )
         self.overwrite = w.Checkbox(value=False, description="overwrite an existing file", indent=False)
         self.save_button = w.Button(description="Save as Markdown", button_style="primary", icon="save")
         self.preview_button = w.Button(description="Preview", icon="eye")
@@ -294,9 +368,16 @@ class Rubric(CourseBox):
         self.preview_button.on_click(lambda _b: self.show_preview())
         for menu in self.menus.values():
             menu.observe(lambda _change: self.draw(), names="value")
-        super().__init__([*rows, self.chart,
-                          w.HBox([self.name, self.overwrite], layout=w.Layout(flex_flow="row wrap")),
-                          w.HBox([self.save_button, self.preview_button]), self.status, self.preview])
+        super().__init__(
+            [
+                *rows,
+                self.chart,
+                w.HBox([self.name, self.overwrite], layout=w.Layout(flex_flow="row wrap")),
+                w.HBox([self.save_button, self.preview_button]),
+                self.status,
+                self.preview,
+            ]
+        )
         self.draw()
 
     @property
@@ -330,8 +411,9 @@ class Rubric(CourseBox):
         return to_markdown(self.ratings, self.justifications, criteria=self.criteria)
 
     def show_preview(self) -> None:
-        self.preview.value = (f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:8px'>"
-                              f"{esc(self.markdown())}</pre>")
+        self.preview.value = (
+            f"<pre style='white-space:pre-wrap;background:#f7f7f7;padding:8px'>{esc(self.markdown())}</pre>"
+        )
 
     def save(self, name: str | None = None, overwrite: bool | None = None) -> Path | None:
         """Save to the typed name (or ``name``); on a problem, say what it is and keep everything typed."""
@@ -342,9 +424,11 @@ class Rubric(CourseBox):
         try:
             path = save_markdown(self.markdown(), self.name.value, overwrite=self.overwrite.value)
         except RubricError as exc:
-            self.status.value = feedback_box("incorrect", "Not saved.",
-                                             f"{esc(exc)} Your ratings and text are still here.")
+            self.status.value = feedback_box(
+                "incorrect", "Not saved.", f"{esc(exc)} Your ratings and text are still here."
+            )
             return None
-        self.status.value = feedback_box("correct", "Saved.", f"Your assessment is in {esc(path.name)}, "
-                                         f"in the folder {esc(path.parent)}.")
+        self.status.value = feedback_box(
+            "correct", "Saved.", f"Your assessment is in {esc(path.name)}, in the folder {esc(path.parent)}."
+        )
         return path

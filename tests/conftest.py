@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from helpers import data
+
 import json
 import os
 import shutil
@@ -9,8 +11,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from helpers import data
 
 # Quiz answers and exercise checks made while testing (also by the kernels nbval and the browser
 # test start, which inherit this environment) go to a throwaway file, never to a real student's progress.

@@ -3,15 +3,15 @@ and broken copies of the data fail with errors that name the file, the row and t
 
 from __future__ import annotations
 
+import helpers
+from helpers import data
+from helpers.data import DataError
+
 import csv
 import json
 
 import pandas as pd
 import pytest
-
-import helpers
-from helpers import data
-from helpers.data import DataError
 
 from .conftest import ROOT
 

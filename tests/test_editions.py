@@ -7,6 +7,10 @@ skips them elsewhere, saying how to install it.
 
 from __future__ import annotations
 
+from helpers import editions
+from helpers.__main__ import main
+from helpers.widgets import STATIC_NOTE
+
 import hashlib
 import re
 import shutil
@@ -15,10 +19,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from helpers import editions
-from helpers.__main__ import main
-from helpers.widgets import STATIC_NOTE
 
 from .chromium import launched_chromium
 from .conftest import LESSONS, ROOT

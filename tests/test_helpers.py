@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import helpers as h
+from helpers import charts, citations, material
+from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
+
 import math
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-
-import helpers as h
-from helpers import charts, citations, material
-from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import helpers as h
+from helpers import indices as ix
+from helpers._names import UnknownNameError
+
 import math
 
 import pandas as pd
 import pytest
-
-import helpers as h
-from helpers import indices as ix
-from helpers._names import UnknownNameError
 
 EQUAL = {"culture": 1, "political values": 1, "foreign policies": 1}
 
@@ -34,16 +34,19 @@ def test_weight_shares_add_up_to_one():
     assert sum(shares.values()) == pytest.approx(1)
 
 
-@pytest.mark.parametrize("bad, words", [
-    ({"culture": -1, "political values": 1, "foreign policies": 1}, ["'culture'", "-1", "0 or more"]),
-    ({"culture": math.nan, "political values": 1, "foreign policies": 1}, ["'culture'", "NaN"]),
-    ({"culture": math.inf, "political values": 1, "foreign policies": 1}, ["'culture'", "infinite"]),
-    ({"culture": 0, "political values": 0, "foreign policies": 0}, ["all the weights are 0"]),
-    ({"culture": "2", "political values": 1, "foreign policies": 1}, ["must be a number", "str"]),
-    ({"culture": True, "political values": 1, "foreign policies": 1}, ["must be a number", "bool"]),
-    ({"culture": 1, "political values": 1}, ["'foreign policies'", "culture, political values, foreign policies"]),
-    ([1, 1, 1], ["must be a dict", "list"]),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"culture": -1, "political values": 1, "foreign policies": 1}, ["'culture'", "-1", "0 or more"]),
+        ({"culture": math.nan, "political values": 1, "foreign policies": 1}, ["'culture'", "NaN"]),
+        ({"culture": math.inf, "political values": 1, "foreign policies": 1}, ["'culture'", "infinite"]),
+        ({"culture": 0, "political values": 0, "foreign policies": 0}, ["all the weights are 0"]),
+        ({"culture": "2", "political values": 1, "foreign policies": 1}, ["must be a number", "str"]),
+        ({"culture": True, "political values": 1, "foreign policies": 1}, ["must be a number", "bool"]),
+        ({"culture": 1, "political values": 1}, ["'foreign policies'", "culture, political values, foreign policies"]),
+        ([1, 1, 1], ["must be a dict", "list"]),
+    ],
+)
 def test_bad_weights_say_what_is_wrong(bad, words):
     with pytest.raises(ix.IndexInputError) as info:
         ix.validate_weights(bad)
@@ -78,12 +81,15 @@ def test_other_countries_can_be_allowed():
     assert list(checked) == ["Country A"]
 
 
-@pytest.mark.parametrize("value, words", [
-    (10.5, ["10.5", "from 0 to 10"]),
-    (-0.5, ["-0.5", "from 0 to 10"]),
-    (math.nan, ["NaN"]),
-    (None, ["must be a number", "NoneType"]),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (10.5, ["10.5", "from 0 to 10"]),
+        (-0.5, ["-0.5", "from 0 to 10"]),
+        (math.nan, ["NaN"]),
+        (None, ["must be a number", "NoneType"]),
+    ],
+)
 def test_scores_outside_the_scale_are_refused(value, words):
     with pytest.raises(ix.IndexInputError) as info:
         ix.validate_scores({"China": {"culture": value, "political values": 5, "foreign policies": 5}})
@@ -120,9 +126,11 @@ def test_weighted_score_rejects_bad_input():
 
 
 def test_weights_change_the_ranking():
-    table_scores = {"Country A": dict(zip(ix.RESOURCES, (9, 4, 3))),
-                    "Country B": dict(zip(ix.RESOURCES, (4, 5, 8))),
-                    "Country C": dict(zip(ix.RESOURCES, (6, 6, 4)))}
+    table_scores = {
+        "Country A": dict(zip(ix.RESOURCES, (9, 4, 3))),
+        "Country B": dict(zip(ix.RESOURCES, (4, 5, 8))),
+        "Country C": dict(zip(ix.RESOURCES, (6, 6, 4))),
+    }
     names = list(table_scores)
     equal = ix.ranking(table_scores, EQUAL, countries=names)
     assert equal["country"].iloc[0] == "Country B"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from helpers.material import material
+
 import re
 
 import pytest
-
-from helpers.material import material
 
 from .conftest import LESSONS, ROOT, read_notebook
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 import helpers
 from helpers import citations
 from helpers.material import material
 
+import re
+
+import pytest
+
 from .conftest import LESSONS, ROOT
 
 # helpers comes first: importing it keeps a slow optional module out of start-up (see helpers/__init__.py).
-SETUP_TEMPLATE = (
-    "import helpers as h  # first: it keeps a slow optional module out of every lesson's start-up\n"
-    'import altair as alt\nimport pandas as pd\n\nlesson = h.Lesson("{n}")'
-)
+SETUP_FIRST_LINE = "import helpers as h  # first: it keeps a slow optional module out of every lesson's start-up"
+SETUP_LAST_LINE = 'lesson = h.Lesson("{n}")'
+
 CITATION = re.compile(r"\[([^\[\]]*?(?:\d{4}[a-z]?|n\.d\.)[^\[\]]*?)\](?!\()")
 EXERCISE = re.compile(r"^### Exercise (\d+\.\d+)\s*$", re.M)
 FORBIDDEN = [r"pip install", r"sys\.path", r"os\.chdir", r"https?://", r"requests\.", r"urllib"]
@@ -58,13 +57,24 @@ def test_title_cell_has_number_summary_duration_objectives_and_assumptions(noteb
     assert "*Assumes:*" in first, f"{path.name}: no '*Assumes:*' line"
 
 
-def test_one_setup_cell_first_and_identical_across_lessons(notebook):
+def test_one_setup_cell_first_with_helpers_first_and_only_imports(notebook):
+    """Every lesson starts the same way; other imports are the lesson's own (ruff flags any it does not use)."""
     path, nb = notebook
     cells = code_cells(nb)
     setups = [c for c in cells if "setup" in c["metadata"].get("tags", [])]
     assert len(setups) == 1, f"{path.name}: exactly one code cell must be tagged 'setup'"
     assert setups[0] is cells[0], f"{path.name}: the setup cell must be the first code cell"
-    assert text(setups[0]).strip() == SETUP_TEMPLATE.format(n=number_of(path))
+    lines = [line for line in text(setups[0]).strip().splitlines() if line.strip()]
+    assert lines[0] == SETUP_FIRST_LINE, f"{path.name}: the setup cell must start by importing helpers"
+    assert lines[-1] == SETUP_LAST_LINE.format(n=number_of(path)), f"{path.name}: the setup cell must end with lesson"
+    others = [line for line in lines[1:-1] if not re.match(r"(import \w+( as \w+)?|from \w+ import \w+)$", line)]
+    assert not others, f"{path.name}: the setup cell holds imports only, not {others}"
+
+
+def test_no_saved_widget_state(notebook):
+    """Widget state is not read by anything and bloats every diff: lessons are executed without it."""
+    path, nb = notebook
+    assert "widgets" not in nb["metadata"], f"{path.name}: saved widget state in the notebook metadata"
 
 
 def test_no_path_juggling_installs_or_network(notebook):

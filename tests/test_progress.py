@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import helpers as h
+from helpers import progress
+
 import json
 
 import pytest
-
-import helpers as h
-from helpers import progress
 
 
 @pytest.fixture

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import pytest
-
 from helpers import rubric
 from helpers.rubric import RubricError
+
+import pandas as pd
+import pytest
 
 FULL = {"culture": 3, "political_values": 2, "foreign_policies": 1, "ideological": 3, "niche": 4}
 
 
 # ---------------------------------------------------------------- ratings and profile
+
 
 def test_profile_has_every_criterion_in_order_with_levels():
     frame = rubric.profile({"culture": 3, "niche": 0})
@@ -57,6 +58,7 @@ def test_profile_chart_without_any_rating_says_what_to_do():
 
 # ---------------------------------------------------------------- Markdown
 
+
 def test_markdown_has_table_sections_ratings_and_text():
     text = rubric.to_markdown(FULL, {"culture": "Going Vertical drew\n2.5 million admissions."})
     assert text.startswith("# Russian soft power in China: my assessment\n")
@@ -67,8 +69,9 @@ def test_markdown_has_table_sections_ratings_and_text():
 
 
 def test_markdown_escapes_html_the_student_types():
-    text = rubric.to_markdown({}, {"niche": "<script>alert(1)</script> & <b>bold</b>"},
-                              title="Mine <img src=x onerror=alert(1)>")
+    text = rubric.to_markdown(
+        {}, {"niche": "<script>alert(1)</script> & <b>bold</b>"}, title="Mine <img src=x onerror=alert(1)>"
+    )
     assert "<script>" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
     assert "not rated" in text
@@ -84,6 +87,7 @@ def test_markdown_rejects_bad_justifications_and_titles():
 
 
 # ---------------------------------------------------------------- saving
+
 
 def test_save_writes_the_file_and_adds_md(tmp_path):
     path = rubric.save_markdown("# hello\n", "answer", base=tmp_path)
@@ -145,6 +149,7 @@ def test_a_file_in_place_of_the_folder_is_explained(tmp_path):
 
 
 # ---------------------------------------------------------------- the widget
+
 
 def test_widget_draws_the_profile_as_ratings_change():
     box = rubric.Rubric()

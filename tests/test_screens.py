@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import helpers as h
+from helpers import charts, screens
+
 import csv
 
 import pandas as pd
 import pytest
-
-import helpers as h
-from helpers import charts, screens
 
 HOSTILE = "<script>alert('x')</script>"
 

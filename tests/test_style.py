@@ -5,13 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 
-def test_ruff_finds_nothing():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "helpers", "tests"], cwd=ROOT, capture_output=True, text=True
-    )
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
+def test_ruff_finds_nothing_in_code_tests_or_lessons(command):
+    # The notebooks are checked too: ruff reads the code cells of every lesson.
+    paths = ["helpers", "tests", "lessons"]
+    result = subprocess.run([sys.executable, "-m", "ruff", *command, *paths], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

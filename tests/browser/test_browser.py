@@ -11,6 +11,9 @@ tests/browser/artifacts/, and the time per lesson is printed at the end of the r
 
 from __future__ import annotations
 
+from helpers.material import Material, material
+from helpers.widgets import STATIC_NOTE
+
 import json
 import re
 import time
@@ -19,9 +22,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from helpers.material import Material, material
-from helpers.widgets import STATIC_NOTE
 
 from .conftest import ARTIFACTS, TIMINGS, lesson_paths, require_browser_tools, timing_report
 
@@ -42,8 +42,14 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # JupyterLab renders a traceback (an "error" output) and text on stderr alike, with this mime type.
 ERROR_OUTPUTS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 # Signs that a widget or a chart was shown as text, or not shown at all.
-AS_TEXT = [STATIC_NOTE, "Error displaying widget", "Loading widget...", "Error loading script", "Javascript Error",
-           "Error rendering output item"]
+AS_TEXT = [
+    STATIC_NOTE,
+    "Error displaying widget",
+    "Loading widget...",
+    "Error loading script",
+    "Javascript Error",
+    "Error rendering output item",
+]
 WIDGET_REPR = re.compile(r"^\s*(VBox|HBox|Box|Quiz|Sorter|Explorer|CourseBox|HTML|Button|Dropdown)\(")
 
 # State of the visible notebook, read in one go.
@@ -171,8 +177,8 @@ def decode_kernel_message(payload) -> dict | None:
         n = int.from_bytes(data[:8], "little")
         if n < 6 or 8 * (n + 1) > len(data):
             return None
-        offsets = [int.from_bytes(data[8 * (i + 1): 8 * (i + 2)], "little") for i in range(n)]
-        parts = [data[offsets[i]: offsets[i + 1]] for i in range(n - 1)]
+        offsets = [int.from_bytes(data[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(n)]
+        parts = [data[offsets[i] : offsets[i + 1]] for i in range(n - 1)]
         header, parent, _metadata, content = (json.loads(p) for p in parts[1:5])
         return {"channel": parts[0].decode(), "header": header, "parent_header": parent, "content": content}
     except (ValueError, UnicodeDecodeError):
@@ -224,13 +230,17 @@ class LessonPage:
         if not poll(ready, 60):
             dialog = self.page.locator(".jp-Dialog")
             extra = f" A dialog is open: {squash(dialog.inner_text())!r}" if dialog.count() else ""
-            raise AssertionError(f"{self.name}: the notebook did not open with an idle kernel within 60 s "
-                                 f"(state {self.snapshot()}).{extra}")
+            raise AssertionError(
+                f"{self.name}: the notebook did not open with an idle kernel within 60 s "
+                f"(state {self.snapshot()}).{extra}"
+            )
 
     def clear_and_run_all(self) -> dict:
         self.command("Edit", "editmenu:clear-all")
-        cleared = poll(lambda: (s := self.snapshot()) and s["outputs"] == 0
-                       and not any(re.search(r"\d", p) for p in s["prompts"]), 15)
+        cleared = poll(
+            lambda: (s := self.snapshot()) and s["outputs"] == 0 and not any(re.search(r"\d", p) for p in s["prompts"]),
+            15,
+        )
         assert cleared, f"{self.name}: Clear Outputs of All Cells left outputs or execution counts: {self.snapshot()}"
         # Collapsed cells (the worked solutions) show no execution count: expand them to see every count.
         self.command("View", "notebook:show-all-cell-code")
@@ -262,17 +272,23 @@ class LessonPage:
             shown = text if len(text) < 1500 else f"{text[:400]}\n[...]\n{text[-1000:]}"
             self.problems.append(f"error output in a cell:\n{shown}")
         if self.watch.cell_errors and not state["errors"]:
-            self.problems.append(f"the kernel reported {self.watch.cell_errors} error(s) while running cells, "
-                                 "but no error output is shown")
+            self.problems.append(
+                f"the kernel reported {self.watch.cell_errors} error(s) while running cells, "
+                "but no error output is shown"
+            )
         unrun = [i + 1 for i, p in enumerate(state["prompts"]) if not re.fullmatch(r"\[\d+\]:?", p)]
         if unrun:
-            self.problems.append(f"code cells {unrun} of {len(state['prompts'])} did not run "
-                                 f"(prompts {state['prompts']})")
+            self.problems.append(
+                f"code cells {unrun} of {len(state['prompts'])} did not run (prompts {state['prompts']})"
+            )
 
         def complete():
             r = self.page.evaluate(RENDERED_JS, self.sel)
-            done = (r["chartsDrawn"] >= expected.charts and r["widgetOutputsRendered"] >= expected.widgets
-                    and r["spWidgets"] >= expected.course_widgets)
+            done = (
+                r["chartsDrawn"] >= expected.charts
+                and r["widgetOutputsRendered"] >= expected.widgets
+                and r["spWidgets"] >= expected.course_widgets
+            )
             return r if done else None
 
         # After an error the run stopped early: what is missing will not come, so do not wait for it.
@@ -280,18 +296,23 @@ class LessonPage:
         if r["chartsDrawn"] != expected.charts or r["charts"] != expected.charts:
             self.problems.append(
                 f"charts: the committed notebook has {expected.charts} SVG chart outputs; the browser shows "
-                f"{r['charts']} SVG outputs, {r['chartsDrawn']} of them drawn")
+                f"{r['charts']} SVG outputs, {r['chartsDrawn']} of them drawn"
+            )
         if r["htmlCharts"]:
-            self.problems.append(f"{r['htmlCharts']} chart(s) are drawn by vega-embed in the browser (altair's "
-                                 "default or html renderer), not as SVG from the kernel: they need the internet")
+            self.problems.append(
+                f"{r['htmlCharts']} chart(s) are drawn by vega-embed in the browser (altair's "
+                "default or html renderer), not as SVG from the kernel: they need the internet"
+            )
         if r["widgetOutputs"] != expected.widgets or r["widgetOutputsRendered"] != expected.widgets:
             self.problems.append(
                 f"widgets: the committed notebook displays {expected.widgets} widgets; the browser has "
-                f"{r['widgetOutputs']} widget outputs, {r['widgetOutputsRendered']} of them rendered")
+                f"{r['widgetOutputs']} widget outputs, {r['widgetOutputsRendered']} of them rendered"
+            )
         if r["spWidgets"] != expected.course_widgets or r["spWidgetsVisible"] != expected.course_widgets:
             self.problems.append(
                 f"course widgets: the committed notebook displays {expected.course_widgets}; the browser rendered "
-                f"{r['spWidgets']} .sp-widget elements, {r['spWidgetsVisible']} of them visible")
+                f"{r['spWidgets']} .sp-widget elements, {r['spWidgetsVisible']} of them visible"
+            )
         for sign in AS_TEXT:
             if sign in r["allText"]:
                 self.problems.append(f"the page shows {sign!r}: a widget or chart is shown as text, not drawn")
@@ -324,8 +345,9 @@ class LessonPage:
         prompt = squash(row.locator(".widget-html").first.text_content())
         question = next((q for q in lesson.questions if squash(q.prompt) in prompt), None)
         if question is None:
-            self.problems.append(f"quiz question 1 ({prompt!r}) is not among the questions of "
-                                 f"data/lessons/{lesson.number}.toml")
+            self.problems.append(
+                f"quiz question 1 ({prompt!r}) is not among the questions of data/lessons/{lesson.number}.toml"
+            )
             return
         wrong = next(c for c in question.choices if c != question.answer)
         score = quiz.locator(".sp-score")
@@ -335,8 +357,10 @@ class LessonPage:
             before = squash(score.text_content())
             row.locator(".widget-radio-box label").get_by_text(choice, exact=True).click()
             check.click()
-            if not self.wait_for(row.locator(f".sp-feedback.sp-{status}"),
-                                 f"quiz question 1, answered {'wrongly' if status == 'incorrect' else 'rightly'}"):
+            if not self.wait_for(
+                row.locator(f".sp-feedback.sp-{status}"),
+                f"quiz question 1, answered {'wrongly' if status == 'incorrect' else 'rightly'}",
+            ):
                 return
             shown = squash(feedback.first.text_content())
             if squash(question.explanation)[:60] not in shown:
@@ -344,8 +368,9 @@ class LessonPage:
             if not poll(lambda b=before: squash(score.text_content()) != b, 5):
                 self.problems.append(f"quiz: the score did not change after a {status} answer ({before!r})")
         if not re.search(r"Score: 1 /", squash(score.text_content())):
-            self.problems.append(f"quiz: one right answer should score 1; the score reads "
-                                 f"{squash(score.text_content())!r}")
+            self.problems.append(
+                f"quiz: one right answer should score 1; the score reads {squash(score.text_content())!r}"
+            )
 
     def explorers(self) -> None:
         explorers = self.page.locator(f"{NOTEBOOK} .sp-explorer")
@@ -366,16 +391,24 @@ class LessonPage:
             before = output.inner_html()
             errors_before = len(self.watch.kernel_errors)
             select.select_option(index=target)
-            changed = poll(lambda out=output, b=before, n=errors_before: out.inner_html() != b
-                           or len(self.watch.kernel_errors) > n, CLICK_TIMEOUT, 0.1)
+            changed = poll(
+                lambda out=output, b=before, n=errors_before: (
+                    out.inner_html() != b or len(self.watch.kernel_errors) > n
+                ),
+                CLICK_TIMEOUT,
+                0.1,
+            )
             if not changed or output.inner_html() == before:
                 new = self.watch.kernel_errors[errors_before:]
-                self.problems.append(f"explorer {i + 1}: choosing {options[target]!r} did not change its output"
-                                     + (f"; the kernel raised {new[0].splitlines()[0]}" if new else ""))
+                self.problems.append(
+                    f"explorer {i + 1}: choosing {options[target]!r} did not change its output"
+                    + (f"; the kernel raised {new[0].splitlines()[0]}" if new else "")
+                )
             elif "Nothing to show for this choice" in output.text_content():
                 # Explorer.update turns an exception in the view into this message: a student sees no result.
-                self.problems.append(f"explorer {i + 1}: choosing {options[target]!r} shows "
-                                     f"{squash(output.text_content())[:300]!r}")
+                self.problems.append(
+                    f"explorer {i + 1}: choosing {options[target]!r} shows {squash(output.text_content())[:300]!r}"
+                )
 
     def sorters(self, lesson: Material) -> None:
         sorters = self.page.locator(f"{NOTEBOOK} .sp-sorter")
@@ -396,13 +429,16 @@ class LessonPage:
                 for d in range(selects.count()):
                     selects.nth(d).select_option(index=1)
                 wanted = ".sp-feedback.sp-correct, .sp-feedback.sp-incorrect"
-                self.notes.append(f"sorter {i + 1}: item 1 ({text[:60]!r}) not found in data/lessons; "
-                                  "any verdict accepted")
+                self.notes.append(
+                    f"sorter {i + 1}: item 1 ({text[:60]!r}) not found in data/lessons; any verdict accepted"
+                )
             sorter.locator("button.widget-button", has_text=re.compile(r"^\s*Check my sorting\s*$")).click()
             if self.wait_for(row.locator(wanted), f"sorter {i + 1}, item 1 sorted and checked"):
                 # The score is set after the feedback, in its own message: wait for it too.
-                self.wait_for(sorter.locator(".sp-score", has_text=re.compile(r"Score: \d+ /")),
-                              f"sorter {i + 1}: the score after 'Check my sorting'")
+                self.wait_for(
+                    sorter.locator(".sp-score", has_text=re.compile(r"Score: \d+ /")),
+                    f"sorter {i + 1}: the score after 'Check my sorting'",
+                )
 
     def screenshot(self, path: Path) -> None:
         """The whole notebook in one image: the viewport is made as tall as the notebook."""
@@ -473,8 +509,14 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
     problems += [f"failed request: {r}" for r in watch.failed_requests]
     problems += [f"kernel error: {e}" for e in watch.kernel_errors]
     problems += [f"uncaught JavaScript error: {e}" for e in watch.page_errors]
-    print(f"\n[browser] {path.stem}: " + ", ".join(f"{k} {v:.1f}s" for k, v in times.items())
-          + "".join(f"\n  note: {n}" for n in view.notes + watch.ignored_requests))
+    print(
+        f"\n[browser] {path.stem}: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in times.items())
+        + "".join(f"\n  note: {n}" for n in view.notes + watch.ignored_requests)
+    )
     if problems:
-        pytest.fail(f"{path.name} in JupyterLab: {len(problems)} problem(s) (screenshot: "
-                    f"tests/browser/artifacts/{path.stem}.png)\n- " + "\n- ".join(problems), pytrace=False)
+        pytest.fail(
+            f"{path.name} in JupyterLab: {len(problems)} problem(s) (screenshot: "
+            f"tests/browser/artifacts/{path.stem}.png)\n- " + "\n- ".join(problems),
+            pytrace=False,
+        )
