@@ -191,12 +191,12 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
     palette = [charts.COUNTRY_COLOURS.get(n, charts.PALETTE[2 + i % 3]) for i, n in enumerate(names)]
     base = alt.Chart(table).encode(
         y=alt.Y("country:N", sort=names, title=None),
-        x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 10])),
+        x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 11]), stack=None),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette), legend=None)
     )
-    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2f"))
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2~f"))
     return alt.layer(bars, labels).properties(
         width=charts.WIDTH,
         height=40 * len(names),
@@ -285,9 +285,9 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
             title="rank (1 = first)",
             scale=alt.Scale(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2]),
         ),
-        color=colour,
     )
     lines = base.mark_line(strokeWidth=3).encode(
+        color=colour.legend(None),  # the points' legend names the colours (scales are independent, see below)
         strokeDash=alt.StrokeDash(
             "index:N",
             title="index",
@@ -296,19 +296,29 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         ),
         detail="line:N",
     )
-    points = base.mark_circle(size=80, opacity=1)
-    above = (
-        base.mark_text(dy=-13, fontSize=12)
-        .encode(text=alt.Text("rank:Q", format="d"))
-        .transform_filter(alt.datum.above)
+    # A shape per country as well as a colour, so the countries separate in greyscale print.
+    points = base.mark_point(size=90, filled=True, opacity=1).encode(
+        color=colour, shape=alt.Shape("country:N", legend=None)
     )
-    below = (
-        base.mark_text(dy=17, fontSize=12)
-        .encode(text=alt.Text("rank:Q", format="d"))
-        .transform_filter(~alt.datum.above)
+    # Rank labels in darker shades of the country colours (text needs 4.5:1 contrast on white), one layer per
+    # country and side: a second colour scale on the same field would add a second legend.
+    labels = alt.layer(
+        *(
+            base.mark_text(dy=-14 if up else 18, color=charts.text_colour(name))
+            .encode(text=alt.Text("rank:Q", format="d"))
+            .transform_filter((alt.datum.country == name) & (alt.datum.above if up else ~alt.datum.above))
+            for name in names
+            for up in (True, False)
+        )
     )
-    labels = alt.layer(above, below)
-    chart = alt.layer(lines, points, labels).properties(width=charts.WIDTH, height=300)
+    # Each country's name after its last point keys the shapes in greyscale print; its text colours are a scale
+    # of their own.
+    names_at_end = charts.end_labels(base, data, "year", "rank", "country").encode(x=alt.X("year:Q"), y=alt.Y("rank:Q"))
+    chart = (
+        alt.layer(lines, points, labels, names_at_end)
+        .resolve_scale(color="independent")
+        .properties(width=charts.WIDTH, height=300)
+    )
     return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
 
@@ -410,5 +420,5 @@ class IndexBuilder(CourseBox):
         )
         self.output.value = (
             f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
-            f"<div class='sp-chart'>{charts.svg(ranking_chart(self.table))}</div>"
+            f"{charts.to_html(ranking_chart(self.table))}"
         )

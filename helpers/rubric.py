@@ -405,7 +405,7 @@ class Rubric(CourseBox):
         except RubricError as exc:
             self.chart.value = feedback_box("info", str(exc))
             return
-        self.chart.value = f"<div class='sp-chart'>{charts.svg(chart)}</div>"
+        self.chart.value = charts.to_html(chart)
 
     def markdown(self) -> str:
         return to_markdown(self.ratings, self.justifications, criteria=self.criteria)

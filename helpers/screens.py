@@ -205,25 +205,26 @@ def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def figures_chart(rows: pd.DataFrame, measure: str, works: str = "films and cartoons") -> Any:
-    """Bars of ``rows`` (from :func:`figures` for one ``measure``), one a figure, coloured by the source giving it;
-    ranks run best first, other measures largest first."""
+    """Bars of ``rows`` (from :func:`figures` for one ``measure``), one a figure: two sources' figures for the same
+    work are two labelled bars, never one stacked bar. Ranks run best first, other measures largest first."""
     _require(rows, "title", "as_of", "value", "source_id")
     name, _unit = _pick(measure, MEASURES, "measure")
+    given_by = [_short(s) for s in rows["source_id"]]
     rows = rows.assign(
-        figure=[f"{t}, {a}" for t, a in zip(rows["title"], rows["as_of"])],
-        given_by=[_short(s) for s in rows["source_id"]],
-    ).rename(columns={"given_by": "figure given by"})
-    chart = charts.bar(
+        figure=[f"{t}, {a} · {g}" for t, a, g in zip(rows["title"], rows["as_of"], given_by)],
+        source_name=given_by,
+    )
+    return charts.bar(
         rows,
         "figure",
         "value",
         title=f"{_initial_capital(measure)}: {works}",
-        colour="figure given by",
+        colour="source_name",
+        colour_title="figure given by",
         value_title=measure,
-        category_title=" ",
+        category_title="work, year · source",
         sort="x" if name == "china_rank" else "-x",
     )
-    return chart.configure_axisY(labelLimit=380)
 
 
 def explore_figures(measure: str = "China gross (million yuan)", works: str = "films and cartoons") -> Any:

@@ -204,7 +204,7 @@ class Sorter(CourseBox):
 def to_html(result: Any) -> str:
     """HTML for whatever an explorer's view returns: a chart, a table, a Rich block or text."""
     if isinstance(result, alt.TopLevelMixin):
-        return f"<div class='sp-chart'>{charts.svg(result)}</div>"
+        return charts.to_html(result)
     if isinstance(result, pd.DataFrame):
         return result.to_html(index=False, escape=True, na_rep="", classes="sp-table", border=0)
     if isinstance(result, Rich):
