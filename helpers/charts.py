@@ -180,13 +180,17 @@ def source_line(source_ids: Iterable[str]) -> str:
 
 def finish(chart: alt.TopLevelMixin, title: str, sources: Iterable[str]) -> alt.TopLevelMixin:
     """Give a chart its title and source line. Every course chart goes through here."""
-    if not isinstance(title, str) or not title.strip():
-        raise ValueError("every chart needs a title: pass title='...'")
+    _require_title(title)
     ids = list(sources)
     if not ids:
         raise ValueError("every chart needs a source: pass sources=[...] or data with a source_id column")
     # A long list of sources wraps (about 700 px a line) rather than widen the chart past the screen.
     return chart.properties(title=alt.TitleParams(text=title, subtitle=textwrap.wrap(source_line(ids), 100)))
+
+
+def _require_title(title: Any) -> None:
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("every chart needs a title: pass title='...'")
 
 
 def _axis_title(given: str | None, column: str) -> str | None:
@@ -290,6 +294,8 @@ def bar(
     chart reads in greyscale print too.
     """
     _require_columns(frame, category, value, colour)
+    _require_title(title)
+    source_ids = _sources(frame, sources)
     _one_row_per_bar(frame, category)
     data = frame.copy()
     number_format = ",.4~g"
@@ -328,7 +334,7 @@ def bar(
         else:
             layers.append(text.encode(text=alt.Text(f"{value}:Q", format=number_format)))
     chart = alt.layer(*layers).properties(width=WIDTH)
-    return finish(chart, title, _sources(frame, sources))
+    return finish(chart, title, source_ids)
 
 
 def line(

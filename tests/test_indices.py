@@ -219,7 +219,7 @@ def test_index_builder_starts_level_and_responds_to_sliders():
     assert builder.table["country"].iloc[0] == "Russia"
     builder.set_weight("culture", 0)
     assert set(builder.table["index"]) == {5.0}  # culture no longer counts
-    assert "Your ranking" in builder.output.value and "<svg" in builder.output.value
+    assert "Your ranking" in builder.output.value and "sp-chart-image" in builder.output.value
 
 
 def test_index_builder_explains_all_zero_weights_instead_of_failing():

@@ -88,7 +88,7 @@ def test_events_between_bad_input(themes, years, error, message):
 def test_explore_events_draws_a_sourced_timeline_and_table():
     chart, count, table = screens.explore_events("music", (2006, 2020))
     assert charts.title_of(chart.to_dict()) == "Music, 2006-2020"
-    assert h.widgets.to_html(chart).startswith("<div class='sp-chart'><svg")
+    assert h.widgets.to_html(chart).startswith("<figure class='sp-chart'")
     assert count.startswith(f"{len(table)} events")
     assert list(table.columns) == ["date", "until", "event", "theme", "what happened", "source"]
     assert table["source"].str.startswith("[Laruelle & Luo 2020").all()
@@ -99,7 +99,7 @@ def test_events_chart_has_title_source_and_labels_each_source_of_a_disputed_even
     spec = screens.events_chart(rows, "Xi's remark").to_dict()
     assert spec["title"] == {
         "text": "Xi's remark",
-        "subtitle": "Sources: China Digital Times 2013; Laruelle & Luo 2020",
+        "subtitle": ["Sources: China Digital Times 2013; Laruelle & Luo 2020"],
     }
     labels = {row["label"] for row in next(iter(spec["datasets"].values()))}
     assert any(label.endswith("(China Digital Times 2013)") for label in labels)
@@ -118,7 +118,7 @@ def test_every_theme_choice_draws_in_an_explorer():
     explorer = h.Explorer(screens.explore_events, theme=list(screens.THEME_CHOICES), years=(1938, 2020))
     for choice in screens.THEME_CHOICES:
         explorer.set(theme=choice)
-        assert "<div class='sp-chart'><svg" in explorer.output.value, choice
+        assert "<figure class='sp-chart'" in explorer.output.value, choice
         assert "<table" in explorer.output.value, choice
     explorer.set(theme="theme years (culture exchange)", years=(1938, 1990))
     assert "No events of this kind" in explorer.output.value
@@ -186,7 +186,7 @@ def test_explore_figures_shows_note_chart_disagreement_and_sources():
     note, chart, conflict, table = screens.explore_figures("China gross (million US$)", "films")
     assert "nominal" in note
     assert charts.title_of(chart.to_dict()) == "China gross (million US$): films"
-    assert "<svg" in h.widgets.to_html(chart)
+    assert "sp-chart-image" in h.widgets.to_html(chart)
     assert conflict == "Sources disagree on Going Vertical: 12.3 [Laruelle & Luo 2020]; 13 [Cinic/TASS 2019]."
     assert list(table.columns) == ["title", "value", "unit", "as_of", "source", "note"]
 
@@ -195,7 +195,7 @@ def test_figures_chart_names_every_source_and_ranks_best_first():
     rows = screens.figures("China gross (million US$)", "film")
     spec = screens.figures_chart(rows, "China gross (million US$)", "films").to_dict()
     assert spec["title"]["text"] == "China gross (million US$): films"
-    assert set(spec["title"]["subtitle"].removeprefix("Sources: ").split("; ")) == {
+    assert set(charts._source_line(spec).removeprefix("Sources: ").split("; ")) == {
         "Laruelle & Luo 2020",
         "Cinic/TASS 2019",
     }
