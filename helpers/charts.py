@@ -252,7 +252,14 @@ def _text_px(text: str) -> float:
     return len(text) * TEXT_SIZE * 0.6
 
 
-def _value_domain(values: pd.Series, labels: pd.Series) -> list[float]:
+def _bar_width(categories: pd.Series) -> int:
+    """The bars' width: narrower when the category labels are long, so the whole chart stays within about 900 px
+    (JupyterLab beside its file browser at 1280 px) and is not shrunk, text and all, to fit."""
+    label_px = max(len(str(c)) for c in categories) * LABEL_SIZE * 0.55
+    return int(min(WIDTH, max(320, 900 - label_px - 80)))
+
+
+def _value_domain(values: pd.Series, labels: pd.Series, width: int = WIDTH) -> list[float]:
     """An x domain wide enough that every value label fits inside the view, after or before its bar.
 
     A positive bar ends at ``v``; its label (4 px gap) must end by the view's right edge, so the span must be
@@ -261,11 +268,11 @@ def _value_domain(values: pd.Series, labels: pd.Series) -> list[float]:
     low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
     for _ in range(3):  # widening one side changes the span the other side needs; three passes settle it
         for v, text in zip(values.astype(float), labels):
-            room = WIDTH - 6 - _text_px(text)
+            room = width - 6 - _text_px(text)
             if v > 0:
-                high = max(high, low + (v - low) * WIDTH / room)
+                high = max(high, low + (v - low) * width / room)
             elif v < 0:
-                low = min(low, high - (high - v) * WIDTH / room)
+                low = min(low, high - (high - v) * width / room)
     return [low, high]
 
 
@@ -302,7 +309,8 @@ def bar(
     data["_label"] = [number(v) for v in data[value]]
     if colour and not _name_in_label(data, category, colour):
         data["_label"] = data["_label"] + " (" + data[colour].astype(str) + ")"
-    domain = _value_domain(data[value].fillna(0), data["_label"] if labels else data[value].map(lambda _: ""))
+    width = _bar_width(data[category])
+    domain = _value_domain(data[value].fillna(0), data["_label"] if labels else data[value].map(lambda _: ""), width)
     base = alt.Chart(data).encode(
         y=alt.Y(
             f"{category}:N",
@@ -333,7 +341,7 @@ def bar(
             layers.append(text.encode(text="_label:N"))
         else:
             layers.append(text.encode(text=alt.Text(f"{value}:Q", format=number_format)))
-    chart = alt.layer(*layers).properties(width=WIDTH)
+    chart = alt.layer(*layers).properties(width=width)
     return finish(chart, title, source_ids)
 
 

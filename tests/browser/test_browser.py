@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 LESSONS = lesson_paths()
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-SVG_MIME = "image/svg+xml"
+CHART_MARK = "<figure class='sp-chart'"
 RUN_TIMEOUT = 300  # seconds for Run All on one lesson
 RENDER_TIMEOUT = 20  # seconds for charts and widgets to appear once the kernel is idle
 CLICK_TIMEOUT = 15  # seconds for a widget to answer a click
@@ -75,13 +75,14 @@ RENDERED_JS = """(sel) => {
                            return m.startsWith('text/') || m === 'application/vnd.jupyter.stdout'; };
   const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')];
   const drawn = (el) => {
-    const img = el.querySelector('img');
+    const img = el.querySelector('figure.sp-chart img.sp-chart-image') || el.querySelector('img');
     if (img) return img.complete && img.naturalWidth > 0 && img.naturalHeight > 0;
     const svg = el.querySelector('svg');
     if (svg) { const r = svg.getBoundingClientRect(); return r.width > 0 && r.height > 0; }
     return false;
   };
-  const svgOutputs = outputs.filter(o => o.getAttribute('data-mime-type') === 'image/svg+xml');
+  // A course chart is an <img> inside figure.sp-chart (text/html output); drawn once its SVG has decoded.
+  const svgOutputs = outputs.filter(o => o.querySelector('figure.sp-chart img.sp-chart-image'));
   // A rendered widget view has no data-mime-type: its output holds the widget's own element.
   const widgetOutputs = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
   const spWidgets = [...panel.querySelectorAll('.jp-OutputArea-output .sp-widget')]
@@ -105,7 +106,7 @@ class Expected:
     """What the committed notebook displays: the browser must show as much."""
 
     code_cells: int
-    charts: int  # image/svg+xml outputs
+    charts: int  # course chart outputs (text/html with figure.sp-chart)
     widgets: int  # widget-view outputs
     course_widgets: int  # of which course widgets (they show STATIC_NOTE as their text form)
 
@@ -121,7 +122,7 @@ class Expected:
 
         return cls(
             code_cells=sum(c["cell_type"] == "code" for c in nb["cells"]),
-            charts=sum(SVG_MIME in d for d in data),
+            charts=sum(CHART_MARK in "".join(d.get("text/html", "")) for d in data),
             widgets=sum(WIDGET_MIME in d for d in data),
             course_widgets=sum(WIDGET_MIME in d and plain(d) == STATIC_NOTE for d in data),
         )
