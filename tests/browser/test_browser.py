@@ -82,7 +82,9 @@ RENDERED_JS = """(sel) => {
     return false;
   };
   // A course chart is an <img> inside figure.sp-chart (text/html output); drawn once its SVG has decoded.
-  const svgOutputs = outputs.filter(o => o.querySelector('figure.sp-chart img.sp-chart-image'));
+  // Charts an explorer draws inside its widget are the widget's, not committed outputs.
+  const svgOutputs = outputs.filter(o => !o.querySelector('.jupyter-widgets')
+                                         && o.querySelector('figure.sp-chart img.sp-chart-image'));
   // A rendered widget view has no data-mime-type: its output holds the widget's own element.
   const widgetOutputs = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
   const spWidgets = [...panel.querySelectorAll('.jp-OutputArea-output .sp-widget')]
@@ -296,8 +298,8 @@ class LessonPage:
         r = poll(complete, 1 if unrun else RENDER_TIMEOUT) or self.page.evaluate(RENDERED_JS, self.sel)
         if r["chartsDrawn"] != expected.charts or r["charts"] != expected.charts:
             self.problems.append(
-                f"charts: the committed notebook has {expected.charts} SVG chart outputs; the browser shows "
-                f"{r['charts']} SVG outputs, {r['chartsDrawn']} of them drawn"
+                f"charts: the committed notebook has {expected.charts} chart outputs; the browser shows "
+                f"{r['charts']} chart outputs, {r['chartsDrawn']} of them drawn"
             )
         if r["htmlCharts"]:
             self.problems.append(
