@@ -300,6 +300,9 @@ def test_committed_chart_is_readable_on_a_projector(lesson, html, text):
         assert size >= charts.SOURCE_SIZE, f"{content!r} is {size}px"
         fill = element.get("fill", "#000")
         assert _contrast(fill) >= 4.5, f"{content!r} in {fill} is {_contrast(fill):.1f}:1 on white"
+    names = re.findall(r'role-(?:axis|legend)-title".*?>([^<]*)</text>', svg, re.S)
+    names += [cell for tag, cell in Tags(html).cells if tag == "th"]
+    assert not [n for n in names if "_" in n], f"raw column names reach students: {names}"
     title_size = re.search(r'role-title-text".*?font-size="([\d.]+)px"', svg, re.S)[1]
     assert float(title_size) >= 20
 
