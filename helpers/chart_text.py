@@ -41,6 +41,21 @@ class Field:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def title_of(spec: dict[str, Any]) -> str:
+    """The title text of a Vega-Lite spec ('' if it has none)."""
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
+def source_line_of(spec: dict[str, Any]) -> str:
+    """The source line (the title's subtitle, one string even when wrapped over lines)."""
+    title = spec.get("title")
+    subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
+    return " ".join(subtitle) if isinstance(subtitle, list) else str(subtitle)
+
+
 def _mark_type(mark: Any) -> str:
     return mark.get("type", "") if isinstance(mark, dict) else str(mark or "")
 
@@ -69,8 +84,10 @@ def layers(spec: dict[str, Any]) -> list[Layer]:
 
 
 def main_layer(spec: dict[str, Any]) -> Layer | None:
-    """The layer that draws the data (bars, lines, dots); text layers only label it."""
-    return next((layer for layer in layers(spec) if layer.mark in _MARKS), None)
+    """The layer that draws the data: the lines if there are any (their points only mark them), else the
+    first bars or dots; text layers only label it."""
+    drawn = [layer for layer in layers(spec) if layer.mark in _MARKS]
+    return next((layer for layer in drawn if layer.mark == "line"), drawn[0] if drawn else None)
 
 
 def _field(layer: Layer, channel: str) -> Field | None:
@@ -207,7 +224,7 @@ def _trend(layer: Layer, value: Field, along: Field) -> str:
     return f"From first to last {along.title}: " + "; ".join(parts) + "."
 
 
-def _timeline(layer: Layer, spec: dict[str, Any]) -> str:
+def _timeline(layer: Layer) -> str:
     fields = table_fields(layer)
     date = next((f for f in fields if f.title == "date"), None) or _field(layer, "x")
     label = next((f for f in fields if f.channel in ("text", "tooltip") and f is not date), None)
@@ -231,28 +248,28 @@ def kind_of(spec: dict[str, Any]) -> str:
     x, y = _field(layer, "x"), _field(layer, "y")
     if x and x.kind == "temporal" and layer.mark in ("circle", "point") and (not y or y.kind != "quantitative"):
         return "Timeline"
-    if layer.mark == "bar" and any(_field(layer, c) for c in ("color",)):
-        value, _ = _position_fields(layer)
-        if value and value.extra.get("stack") not in (None, False) and "stack" in value.extra:
+    if layer.mark == "bar" and _field(layer, "color"):
+        value, category = _position_fields(layer)
+        stacks = value and value.extra.get("stack", "zero") not in (None, False)  # Vega-Lite stacks coloured bars
+        keys = [row.get(category.name) for row in layer.rows] if category else []
+        if stacks and len(keys) != len(set(keys)):  # several rows in one bar
             return "Stacked bar chart"
     if layer.mark in ("circle", "point", "square"):
-        return "Line chart" if any(m.mark == "line" for m in layers(spec)) else "Dot chart"
+        return "Dot chart"
     return _KINDS.get(layer.mark, "Chart")
 
 
 def describe(spec: dict[str, Any]) -> str:
     """What the chart shows, in words: kind, title, what is compared, extremes or trend, count, source."""
-    from .charts import _source_line, title_of  # the chart module imports this one
-
     kind = kind_of(spec)
     title = title_of(spec)
-    source = _source_line(spec)
-    layer = next((m for m in layers(spec) if m.mark == "line"), None) or main_layer(spec)
+    source = source_line_of(spec)
+    layer = main_layer(spec)
     head = f"{kind}: {title}." if title else f"{kind}."
     if layer is None:
         return " ".join(p for p in (head, source) if p)
     if kind == "Timeline":
-        body = _timeline(layer, spec)
+        body = _timeline(layer)
     else:
         value, other = _position_fields(layer)
         names = [f for f in table_fields(layer) if f.kind != "quantitative"]
@@ -268,14 +285,14 @@ def describe(spec: dict[str, Any]) -> str:
             body = f"It compares {value.title} across {_plural(len(layer.rows), 'bar')} ({other.title}). " + _extremes(
                 layer, value, names
             )
-    return " ".join(p for p in (head, body, source if source.endswith(".") else source + "." if source else "") if p)
+    if source and not source.endswith("."):
+        source += "."
+    return " ".join(p for p in (head, body, source) if p)
 
 
 def describe_table(spec: dict[str, Any]) -> str:
     """The chart's data as an accessible HTML table inside a closed ``<details>``."""
-    from .charts import _source_line, title_of
-
-    layer = next((m for m in layers(spec) if m.mark == "line"), None) or main_layer(spec)
+    layer = main_layer(spec)
     if layer is None or not layer.rows:
         return ""
     fields = table_fields(layer)
@@ -283,7 +300,7 @@ def describe_table(spec: dict[str, Any]) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(_cell(f, row.get(f.name)))}</td>" for f in fields) + "</tr>" for row in layer.rows
     )
-    caption = " ".join(p for p in (title_of(spec) + ".", _source_line(spec)) if p.strip("."))
+    caption = " ".join(p for p in (title_of(spec) + ".", source_line_of(spec)) if p.strip("."))
     return (
         "<details class='sp-chart-data'><summary>The data behind this chart</summary>"
         f"<table class='sp-table'><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"

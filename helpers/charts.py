@@ -22,6 +22,8 @@ import pandas as pd
 from . import citations
 from ._names import UnknownNameError
 from .chart_text import describe, describe_table, number
+from .chart_text import source_line_of as source_line_of  # re-exported: lessons and tests read specs here
+from .chart_text import title_of as title_of
 from .display import esc
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
@@ -103,20 +105,6 @@ def _theme() -> dict[str, Any]:
 def text_colour(country: str) -> str:
     """A country's colour for text (labels on white need 4.5:1 contrast); the body text colour for others."""
     return COUNTRY_TEXT_COLOURS.get(country, TEXT_COLOUR)
-
-
-def title_of(spec: dict[str, Any]) -> str:
-    """The title text of a Vega-Lite spec ('' if it has none)."""
-    title = spec.get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    return " ".join(title) if isinstance(title, list) else str(title)
-
-
-def _source_line(spec: dict[str, Any]) -> str:
-    title = spec.get("title")
-    subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
-    return " ".join(subtitle) if isinstance(subtitle, list) else str(subtitle)
 
 
 def _spec(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:

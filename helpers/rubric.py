@@ -172,6 +172,7 @@ def profile_chart(
         "position:Q",
         title="strength of the evidence (0 = none, 4 = strong)",
         scale=alt.Scale(domain=[0, len(SCALE) - 1]),
+        stack=None,  # one bar a criterion: nothing is added up
         axis=alt.Axis(tickMinStep=1, format="d"),
     )
     bars = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import helpers as h
-from helpers import chart_text, charts, indices, screens
+from helpers import chart_text, charts, indices, rubric, screens
 
 import base64
 import copy
@@ -105,6 +105,8 @@ def built_charts() -> list[tuple[str, alt.TopLevelMixin, dict]]:
         {"culture": 1, "political values": 1, "foreign policies": 1},
     )
     out.append(("ranking_chart", indices.ranking_chart(table), {"values": table["index"]}))
+    rated = rubric.profile({"culture": 3, "ideological": 2})
+    out.append(("profile_chart", rubric.profile_chart(rated), {"values": rated["rating"].dropna()}))
     return out
 
 
@@ -183,7 +185,7 @@ def test_alt_text_states_kind_title_source_and_the_extremes_or_trend(built):
     spec = chart.to_dict()
     text = chart_text.describe(spec)
     assert text.startswith(("Bar chart: ", "Line chart: ", "Timeline: ")), text
-    assert charts.title_of(spec) in text and charts._source_line(spec) in text
+    assert charts.title_of(spec) in text and charts.source_line_of(spec) in text
     if "values" in facts:
         values = facts["values"].dropna()
         assert "Highest: " in text and f", {chart_text.number(values.max())}." in text, text

@@ -71,7 +71,7 @@ def test_every_builder_sets_title_and_source_line():
     for chart in built:
         spec = chart.to_dict()
         assert spec["title"]["text"] in {"A", "B", "C"}
-        assert charts._source_line(spec).startswith("Source")
+        assert charts.source_line_of(spec).startswith("Source")
 
 
 def test_source_line_lists_each_source_once_in_order():

@@ -43,7 +43,7 @@ def test_profile_chart_has_title_source_line_and_only_rated_bars():
     chart = rubric.profile_chart(rubric.profile({"culture": 3, "ideological": 2}))
     spec = chart.to_dict()
     assert spec["title"]["text"].startswith("Your assessment")
-    assert charts._source_line(spec) == "Sources: Nye 2004; Laruelle & Luo 2020"
+    assert charts.source_line_of(spec) == "Sources: Nye 2004; Laruelle & Luo 2020"
     bar_data, text_data = (spec["datasets"][layer["data"]["name"]] for layer in spec["layer"])
     assert sorted(v["criterion"] for v in bar_data) == ["Culture", "Ideological soft power"]
     assert [v["level"] for v in text_data] == ["substantial", "not rated", "not rated", "mixed", "not rated"]

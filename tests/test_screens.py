@@ -195,7 +195,7 @@ def test_figures_chart_names_every_source_and_ranks_best_first():
     rows = screens.figures("China gross (million US$)", "film")
     spec = screens.figures_chart(rows, "China gross (million US$)", "films").to_dict()
     assert spec["title"]["text"] == "China gross (million US$): films"
-    assert set(charts._source_line(spec).removeprefix("Sources: ").split("; ")) == {
+    assert set(charts.source_line_of(spec).removeprefix("Sources: ").split("; ")) == {
         "Laruelle & Luo 2020",
         "Cinic/TASS 2019",
     }
