@@ -282,7 +282,9 @@ def describe(spec: dict[str, Any]) -> str:
                 layer, value, other
             )
         else:
-            body = f"It compares {value.title} across {_plural(len(layer.rows), 'bar')} ({other.title}). " + _extremes(
+            bars = len({str(row.get(other.name)) for row in layer.rows})
+            parts = f", {_plural(len(layer.rows), 'segment')}" if kind == "Stacked bar chart" else ""
+            body = f"It compares {value.title} across {_plural(bars, 'bar')} ({other.title}{parts}). " + _extremes(
                 layer, value, names
             )
     if source and not source.endswith("."):
