@@ -423,7 +423,8 @@ def timeline(
     if colour:
         group_title = _field_title(colour_title, colour)
         marks |= {"color": _colour(colour, data, colour_title), "shape": alt.Shape(f"{colour}:N", title=group_title)}
-    dots = base.mark_point(size=130, filled=True, opacity=1).encode(**marks)
+    # A thin dark outline keeps the light palette colours (the yellow is 1.2:1 on white) visible as dots.
+    dots = base.mark_point(size=130, filled=True, opacity=1, stroke=TEXT_COLOUR, strokeWidth=0.8).encode(**marks)
     text = base.mark_text(
         align=alt.expr("datum._right ? 'right' : 'left'"), dx=alt.expr("datum._right ? -10 : 10")
     ).encode(text=f"{label}:N")
