@@ -53,11 +53,12 @@ HANDOUT_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
  alt="{{ output.metadata.get('alt', 'Chart') | e }}">
 </div>
 {%- endblock data_svg -%}
-{%- block extra_css -%}
+{#- After JupyterLab's own styles, so that the handout's print, contrast and link rules win. -#}
+{%- block html_head_css -%}
 <style type="text/css">
 {{ resources.handout_css }}
 </style>
-{%- endblock extra_css -%}
+{%- endblock html_head_css -%}
 {%- block body_header -%}
 {{ super() }}
 <p class="sp-handout-note">{{ resources.handout_note | e }}</p>
@@ -96,7 +97,7 @@ HANDOUT_CSS = """
 .sp-handout-note { margin: 0 0 1em; padding: 6px 12px; border-left: 4px solid #35506b; background: #eef2f7;
   color: #1b1b1b; font-family: var(--jp-content-font-family, sans-serif); font-size: 90%; }
 /* Links told apart from the text around them without relying on colour. */
-.jp-RenderedHTMLCommon a, .sp-print a { text-decoration: underline; }
+a[href] { text-decoration: underline !important; }
 /* Nothing wider than the page or the phone: images scale, code and text wrap, tables shrink and wrap. */
 html, body { max-width: 100%; overflow-wrap: break-word; }
 img, svg, video, canvas, .sp-chart-image { max-width: 100% !important; height: auto !important; }
@@ -182,6 +183,8 @@ TEACHER_ONLY = re.compile(r"<!--\s*teacher-only\s*-->(.*?)<!--\s*/teacher-only\s
 STUDENT_ONLY = re.compile(r"<!--\s*student-only:(.*?)-->", re.S)
 SETUP_LESSON = re.compile(r"""\bLesson\((["'])(\d\d)\1\)""")
 """The setup cell's ``h.Lesson("NN")``, which the student edition turns into ``h.Lesson("NN", edition="student")``."""
+LESSON_CALL = re.compile(r"""\bLesson\((["'])(\d\d)\1""")
+"""A ``Lesson("NN", ...)`` call in either edition: which lesson's material a notebook uses."""
 
 
 def is_solution(cell: NotebookNode) -> bool:
@@ -346,7 +349,7 @@ def _static_output(output: NotebookNode) -> NotebookNode:
     if SVG in data:
         output.setdefault("metadata", {})["alt"] = chart_description(output)
     if "text/html" in output.get("data", {}):
-        output.data["text/html"] = breakable_identifiers(labelled_table_headers(output.data["text/html"]))
+        output.data["text/html"] = breakable_identifiers(output.data["text/html"])
     return output
 
 
@@ -354,10 +357,11 @@ EMPTY_HEADER = re.compile(r"<th(?:\s[^>]*)?>\s*(?:&nbsp;)?\s*</th>")
 
 
 def labelled_table_headers(html: str) -> str:
-    """Turn the empty header cells pandas writes (above an index, beside an index name) into plain cells.
+    """Turn empty header cells (pandas' above an index, a markdown table's blank corner) into plain cells.
 
     A header cell with no text tells a screen reader nothing (axe: empty-table-header); an empty data cell is
-    just a gap. pandas writes these cells in a fixed form, so a pattern is enough here.
+    just a gap. Both writers make these cells in a fixed form (no content, or a lone &nbsp;), so a pattern
+    is enough here.
     """
     return EMPTY_HEADER.sub("<td></td>", html)
 
@@ -373,12 +377,30 @@ def breakable_identifiers(html: str) -> str:
     return IDENTIFIER_BREAK.sub(r"\1<wbr>", html)
 
 
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
+MARKDOWN_HEADING = re.compile(r"^(#{1,6}) ", re.M)
+
+
+def fit_headings(html: str, deepest: int) -> str:
+    """Headings in an output one level at most below the section they sit in (axe: heading-order)."""
+    return HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)), deepest)}", html)
+
+
 def static_widgets(nb: NotebookNode) -> NotebookNode:
-    """A copy of ``nb`` in which every widget output is static (its HTML form or the note); no widget state."""
+    """A copy of ``nb`` in which every widget output is static (its HTML form or the note); no widget state.
+
+    Headings inside outputs (a sources block, a widget's title) are fitted under the lesson's last heading.
+    """
     out = copy.deepcopy(nb)
+    section = 1
     for cell in out.cells:
+        if cell.get("cell_type") == "markdown":
+            levels = [len(m.group(1)) for m in MARKDOWN_HEADING.finditer(cell.source)]
+            section = levels[-1] if levels else section
         for output in cell.get("outputs", []):
             _static_output(output)
+            if "text/html" in output.get("data", {}):
+                output.data["text/html"] = fit_headings(output.data["text/html"], section + 1)
     out.metadata.pop(WIDGET_STATE_KEY, None)
     return out
 
@@ -389,7 +411,7 @@ def lesson_material(nb: NotebookNode, student: bool):
 
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
-            match = SETUP_LESSON.search(cell.source)
+            match = LESSON_CALL.search(cell.source)
             if match:
                 found = material(match.group(2))
                 return found.student_edition() if student else found
@@ -496,7 +518,7 @@ def handout_html(nb: NotebookNode, title: str, lesson_dir: Path, with_solutions:
         "handout_css": handout_css(title),
     }
     html, _ = exporter.from_notebook_node(source, resources=resources)
-    return html
+    return labelled_table_headers(html)  # pandas' tables and markdown tables alike
 
 
 # --- folders ---------------------------------------------------------------------------------------------------

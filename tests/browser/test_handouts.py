@@ -28,6 +28,8 @@ PAGE_MARGIN_MM = 14  # left and right, as in editions.HANDOUT_CSS's @page rule
 PAGES = {"A4": 210, "Letter": 215.9}  # page widths in mm, portrait
 PHONE_WIDTH = 390
 EDITIONS = ("student", "teacher")
+COURSE_RULES = ("empty-table-header", "heading-order")
+"""Milder axe-core rules the handout conversion takes care of (pandas' blank headers, headings in outputs)."""
 pytestmark = pytest.mark.browser
 lesson_params = pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 
@@ -37,7 +39,8 @@ OVERFLOWS = """
 (width) => {
   const problems = [];
   const describe = (el) => {
-    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    const names = typeof el.className === 'string' ? el.className.trim() : '';
+    const cls = names ? '.' + names.split(/\\s+/).join('.') : '';
     const text = (el.innerText || el.getAttribute('alt') || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
     return el.tagName.toLowerCase() + cls + (text ? ` "${text}"` : '');
   };
@@ -84,7 +87,8 @@ def open_page(chromium):
     def opener(html: Path, width: int, media: str):
         context = chromium.new_context(viewport={"width": width, "height": 900})
         contexts.append(context)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        # The file itself loads; anything from a network is refused, as on an offline machine.
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
         page = context.new_page()
         page.emulate_media(media=media)
         page.goto(html.as_uri(), wait_until="load")
@@ -168,7 +172,7 @@ def test_handout_has_no_serious_accessibility_problem(path, edition, handouts, o
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} - {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:160]}"
         for v in violations
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in ("serious", "critical") or v["id"] in COURSE_RULES
     ]
     assert not serious, f"{path.name} ({edition}): axe-core found:\n" + "\n".join(serious)
 
