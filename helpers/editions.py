@@ -151,10 +151,11 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-InputArea, .jp-OutputArea,
   .jp-OutputArea-child { display: block !important; }
   /* A chart, a table, a question stays whole on one page; a heading stays with what follows it. */
+  /* Code blocks too; markdown cells may break between their paragraphs. */
   figure, table, img, .jp-RenderedSVG, .jp-RenderedImage, .sp-print-question, .sp-print-exercise,
-  .jp-InputArea { break-inside: avoid; }
+  .jp-CodeCell .jp-InputArea { break-inside: avoid; }
+  p, li { orphans: 2; widows: 2; }
   h1, h2, h3, h4, h5, h6 { break-after: avoid; }
-  .jp-MarkdownCell:has(h1, h2, h3, h4) { break-after: avoid; }
 }
 """
 
