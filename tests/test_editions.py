@@ -495,3 +495,21 @@ def test_unknown_options_are_refused_outside_lab(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["execute", "--frobnicate"])
     assert exc.value.code == 2 and "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+# --- handouts: the HTML repairs behind print and accessibility ---------------------------------------------------
+
+
+def test_html_repairs_change_only_what_they_must():
+    pandas_head = '<thead><tr><th></th><th>year</th></tr><tr><th>source_id</th><th class="x">&nbsp;</th></tr>'
+    assert editions.labelled_table_headers(pandas_head) == (
+        "<thead><tr><td></td><th>year</th></tr><tr><th>source_id</th><td></td></tr>"
+    )
+    linked = '<a href="https://x.org/a_b">data/bibliography.csv and rferl_2015</a>'
+    assert editions.breakable_identifiers(linked) == (
+        '<a href="https://x.org/a_b">data/<wbr>bibliography.csv and rferl_<wbr>2015</a>'
+    )
+    assert editions.fit_headings("<h4>Sources</h4><h2>x</h2>", deepest=3) == "<h3>Sources</h3><h2>x</h2>"
+    assert editions.css_string('a "b" \\ </style>') == '"a \\"b\\" \\\\ \\3c /style\\3e "'
+    css = editions.handout_css('00 · "Start" here')
+    assert '@top-left { content: "00 · \\"Start\\" here"' in css and "counter(pages)" in css
