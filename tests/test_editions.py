@@ -59,6 +59,19 @@ def count_outputs(nb: nbformat.NotebookNode, mime: str) -> int:
     return sum(mime in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
 
 
+CHART_HTML = "sp-chart-image"
+"""The course's chart output form: HTML with <figure class="sp-chart"><img class="sp-chart-image" ...>."""
+
+
+def count_charts(nb: nbformat.NotebookNode) -> int:
+    """Chart outputs in either form: an SVG image output, or the course's HTML figure with an SVG image."""
+    return sum(
+        SVG in out.get("data", {}) or CHART_HTML in str(out.get("data", {}).get("text/html", ""))
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
+
+
 # --- student edition: the notebooks ---------------------------------------------------------------------------
 
 
@@ -206,12 +219,7 @@ def test_handout_notebook_keeps_charts_and_prints_every_interactive_part(path):
     # Every course widget has a paper form or a line saying what it does: none is left as the bare note.
     notes = [out for cell in handout.cells for out in cell.get("outputs", []) if STATIC_NOTE in str(out.get("data"))]
     assert not notes, f"{path.name}: {len(notes)} widget(s) printed as the bare note"
-    assert count_outputs(handout, SVG) == sum(
-        SVG in out.get("data", {})
-        for c in original.cells
-        if not editions.is_solution(c)
-        for out in c.get("outputs", [])
-    )
+    assert count_charts(handout) == count_charts(editions.strip_solutions(original))
     assert not solutions(handout)
     assert len(solutions(editions.handout_notebook(original, with_solutions=True))) == len(solutions(original))
 
@@ -436,11 +444,11 @@ def code_texts(page) -> list[str]:
 @lesson_params
 def test_handout_shows_every_chart_offline_and_requests_nothing(path, chromium, handout_folders):
     nb = read(path)
-    charts = count_outputs(editions.strip_solutions(nb), SVG)
+    charts = count_charts(editions.strip_solutions(nb))
     html_path = handout_folders / "student" / f"{path.stem}.html"
     page, context, requested = open_offline(chromium, html_path)
     try:
-        images = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg")
+        images = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg, figure.sp-chart img.sp-chart-image")
         assert images.count() == charts, f"{path.name}: {images.count()} charts in the handout, {charts} in the lesson"
         for i in range(charts):
             chart = images.nth(i)
@@ -513,3 +521,24 @@ def test_html_repairs_change_only_what_they_must():
     assert editions.css_string('a "b" \\ </style>') == '"a \\"b\\" \\\\ \\3c /style\\3e "'
     css = editions.handout_css('00 · "Start" here')
     assert '@top-left { content: "00 · \\"Start\\" here"' in css and "counter(pages)" in css
+
+
+def test_handout_keeps_the_html_chart_form_and_its_alt_text():
+    alt = "Bar chart of favourable views: highest China 2014 (66%), lowest world median 2017 (34%)."
+    figure = (
+        '<figure class="sp-chart"><img class="sp-chart-image" src="data:image/svg+xml;base64,PHN2Zy8+"'
+        f' alt="{alt}"><details class="sp-chart-data"><summary>Data</summary><table><thead><tr><th>poll</th>'
+        "<th>percent</th></tr></thead><tbody><tr><td>China, 2014</td><td>66</td></tr></tbody></table></details>"
+        "</figure>"
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 99 · Test"),
+        nbformat.v4.new_code_cell(
+            "h.bar()", outputs=[nbformat.v4.new_output("display_data", data={"text/html": figure, "text/plain": alt})]
+        ),
+    ]
+    page = PageText()
+    page.feed(editions.handout_html(nb, "99 · Test", ROOT))
+    assert page.alts == [alt]
+    assert count_charts(editions.handout_notebook(nb)) == 1
