@@ -154,6 +154,8 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   /* Code blocks too; markdown cells may break between their paragraphs. */
   figure, table, img, .jp-RenderedSVG, .jp-RenderedImage, .sp-print-question, .sp-print-exercise,
   .jp-CodeCell .jp-InputArea { break-inside: avoid; }
+  /* JupyterLab keeps each whole output on one page; a printed quiz or a source list may run over pages. */
+  .jp-OutputArea-child { break-inside: auto !important; }
   p, li { orphans: 2; widows: 2; }
   h1, h2, h3, h4, h5, h6 { break-after: avoid; }
 }
