@@ -20,9 +20,11 @@ files they write. Neither ever changes the lessons themselves.
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -51,18 +53,124 @@ HANDOUT_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
  alt="{{ output.metadata.get('alt', 'Chart') | e }}">
 </div>
 {%- endblock data_svg -%}
-{%- block extra_css -%}
+{#- After JupyterLab's own styles, so that the handout's print, contrast and link rules win. -#}
+{%- block html_head_css -%}
 <style type="text/css">
-.sp-handout-note { margin: 0 0 1em; padding: 6px 12px; border-left: 4px solid #35506b; background: #eef2f7;
-  color: #1b1b1b; font-family: var(--jp-content-font-family, sans-serif); font-size: 90%; }
-@media print { .sp-handout-note { display: none; } }
+{{ resources.handout_css }}
 </style>
-{%- endblock extra_css -%}
+{%- endblock html_head_css -%}
 {%- block body_header -%}
 {{ super() }}
 <p class="sp-handout-note">{{ resources.handout_note | e }}</p>
 {%- endblock body_header -%}
 """
+
+# Print and small screens. JupyterLab's styles are made for a wide browser window: they keep code on one
+# line, fix table layouts and let wide outputs scroll, all of which cut content on paper and on a phone.
+HANDOUT_CSS = """
+:root {
+  /* Syntax colours at 4.5:1 or more on the code background (#f7f7f7 / white): WCAG 2.1 AA for text. */
+  --jp-mirror-editor-keyword-color: #007020;
+  --jp-mirror-editor-atom-color: #1a1aa6;
+  --jp-mirror-editor-number-color: #006a2b;
+  --jp-mirror-editor-def-color: #0044aa;
+  --jp-mirror-editor-variable-color: #1b1b1b;
+  --jp-mirror-editor-variable-2-color: #1a4a7a;
+  --jp-mirror-editor-variable-3-color: #006a2b;
+  --jp-mirror-editor-punctuation-color: #0044aa;
+  --jp-mirror-editor-property-color: #0044aa;
+  --jp-mirror-editor-operator-color: #8a1fa8;
+  --jp-mirror-editor-comment-color: #3d6b6b;
+  --jp-mirror-editor-string-color: #a11a1a;
+  --jp-mirror-editor-string-2-color: #8a3b00;
+  --jp-mirror-editor-meta-color: #8a1fa8;
+  --jp-mirror-editor-qualifier-color: #555555;
+  --jp-mirror-editor-builtin-color: #007020;
+  --jp-mirror-editor-bracket-color: #555555;
+  --jp-mirror-editor-tag-color: #007020;
+  --jp-mirror-editor-attribute-color: #1a1aa6;
+  --jp-mirror-editor-header-color: #0044aa;
+  --jp-mirror-editor-quote-color: #006a2b;
+  --jp-mirror-editor-link-color: #0044aa;
+  --jp-mirror-editor-error-color: #b00000;
+}
+.sp-handout-note { margin: 0 0 1em; padding: 6px 12px; border-left: 4px solid #35506b; background: #eef2f7;
+  color: #1b1b1b; font-family: var(--jp-content-font-family, sans-serif); font-size: 90%; }
+/* Links told apart from the text around them without relying on colour. */
+a[href] { text-decoration: underline !important; }
+/* Nothing wider than the page or the phone: images scale, code and text wrap, tables shrink and wrap. */
+html, body { max-width: 100%; overflow-wrap: break-word; }
+img, svg, video, canvas, .sp-chart-image { max-width: 100% !important; height: auto !important; }
+figure.sp-chart { margin: 0.5em 0; max-width: 100%; }
+.jp-RenderedSVG, .jp-RenderedImage, .jp-RenderedHTML, .jp-OutputArea-output { overflow: visible !important;
+  max-width: 100%; }
+.jp-RenderedSVG svg { max-width: 100%; height: auto; }
+pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !important; overflow-wrap: anywhere;
+  word-break: break-word; }
+:not(pre) > code { white-space: normal !important; }
+.jp-InputArea-editor, .jp-Editor, .cm-editor { overflow: visible !important; max-width: 100%; }
+/* Table cells wrap between words, and inside a word only when it is longer than the column can be. */
+.jp-RenderedHTMLCommon table, .sp-print-table { table-layout: auto !important; max-width: 100%;
+  overflow-wrap: break-word; word-break: normal; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal !important; max-width: none; }
+.jp-Notebook, .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
+.jp-InputArea, .jp-Cell-inputArea, .jp-RenderedHTMLCommon { min-width: 0; max-width: 100%; }
+.jp-OutputArea-child, .jp-InputArea { display: block; }
+/* The printed forms of the quiz, sorter, exercises and rubric. */
+.sp-print { font-family: var(--jp-content-font-family, sans-serif); color: #1b1b1b; line-height: 1.4; }
+.sp-print-questions > li { margin: 0 0 0.8em; }
+.sp-print-questions p { margin: 0 0 0.2em; }
+.sp-print-choices { margin: 0; }
+.sp-print-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
+.sp-print-table th, .sp-print-table td { border: 1px solid #555; padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+.sp-print-blank { min-width: 6em; height: 2.2em; }
+.sp-print-wide { min-width: 10em; }
+.sp-print-lines div { border-bottom: 1px solid #555; height: 2em; }
+.sp-print-note { font-style: italic; }
+.sp-print-key { border-top: 2px solid #35506b; margin-top: 1em; }
+/* Narrow pages and screens: tables get smaller type and tighter cells, and a cell may break inside a word
+   (identifiers carry break points after their underscores) rather than push the table off the page. */
+@media (max-width: 760px) {
+  .jp-Notebook { padding: 8px !important; }
+  .jp-RenderedHTMLCommon { padding-right: 0 !important; }
+  .jp-RenderedHTMLCommon table, .sp-print-table { font-size: 11px; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
+    padding: 2px 4px !important; overflow-wrap: anywhere; }
+}
+@page {
+  margin: 16mm 14mm 18mm;
+  @top-left { content: "__PAGE_TITLE__"; font: 9pt sans-serif; color: #333; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: #333; }
+}
+@media print {
+  .sp-handout-note { display: none; }
+  body, .jp-Notebook { padding: 0 !important; margin: 0 !important; }
+  .jp-Notebook { font-size: 10pt; }
+  /* JupyterLab lays cells out as flex boxes, inside which Chromium ignores break-after: avoid. */
+  .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-InputArea, .jp-OutputArea,
+  .jp-OutputArea-child { display: block !important; }
+  /* A chart, a table, a question stays whole on one page; a heading stays with what follows it. */
+  /* Code blocks too; markdown cells may break between their paragraphs. */
+  figure, table, img, .jp-RenderedSVG, .jp-RenderedImage, .sp-print-question, .sp-print-exercise,
+  .jp-CodeCell .jp-InputArea { break-inside: avoid; }
+  /* JupyterLab keeps each whole output on one page; a printed quiz or a source list may run over pages. */
+  .jp-OutputArea-child { break-inside: auto !important; }
+  p, li { orphans: 2; widows: 2; }
+  h1, h2, h3, h4, h5, h6 { break-after: avoid; }
+}
+"""
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that is also safe inside an HTML <style> element."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return '"' + body.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
+
+
+def handout_css(title: str) -> str:
+    """The handout's stylesheet, with ``title`` as the running header of every printed page."""
+    return HANDOUT_CSS.replace('"__PAGE_TITLE__"', css_string(title))
 
 
 class EditionError(ValueError):
@@ -70,6 +178,16 @@ class EditionError(ValueError):
 
 
 # --- notebooks -------------------------------------------------------------------------------------------------
+
+# Passages of lesson text that speak of the worked solutions are marked in the markdown, so that each edition
+# reads consistently:  <!-- teacher-only -->...<!-- /teacher-only -->  is left out of the student edition, and
+# <!-- student-only: ... -->  is the student edition's wording (an HTML comment, so the lessons never show it).
+TEACHER_ONLY = re.compile(r"<!--\s*teacher-only\s*-->(.*?)<!--\s*/teacher-only\s*-->", re.S)
+STUDENT_ONLY = re.compile(r"<!--\s*student-only:(.*?)-->", re.S)
+SETUP_LESSON = re.compile(r"""\bLesson\((["'])(\d\d)\1\)""")
+"""The setup cell's ``h.Lesson("NN")``, which the student edition turns into ``h.Lesson("NN", edition="student")``."""
+LESSON_CALL = re.compile(r"""\bLesson\((["'])(\d\d)\1""")
+"""A ``Lesson("NN", ...)`` call in either edition: which lesson's material a notebook uses."""
 
 
 def is_solution(cell: NotebookNode) -> bool:
@@ -81,6 +199,35 @@ def strip_solutions(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` without its solution cells; every other cell unchanged and in order."""
     out = copy.deepcopy(nb)
     out.cells = [cell for cell in out.cells if not is_solution(cell)]
+    return out
+
+
+def edition_text(text: str, student: bool) -> str:
+    """Markdown for one edition: the student's drops teacher-only passages and reveals its own wording."""
+    if not student:
+        return TEACHER_ONLY.sub(r"\1", text)
+    return STUDENT_ONLY.sub(lambda m: m.group(1).strip(), TEACHER_ONLY.sub("", text))
+
+
+def removed_passages(nb: NotebookNode) -> list[str]:
+    """The teacher-only passages of a lesson's markdown: what its student edition leaves out."""
+    return [
+        m.group(1).strip()
+        for cell in nb.cells
+        if cell.get("cell_type") == "markdown"
+        for m in TEACHER_ONLY.finditer(cell.source)
+    ]
+
+
+def student_text(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` whose markdown is the student edition's, and whose lesson material is too."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.get("cell_type") == "markdown":
+            cell.source = edition_text(cell.source, student=True)
+        elif "setup" in cell.get("metadata", {}).get("tags", []):
+            # The quiz reads its questions when the lesson runs: the student edition asks for the student wording.
+            cell.source = SETUP_LESSON.sub(r'Lesson(\1\2\1, edition="student")', cell.source)
     return out
 
 
@@ -96,8 +243,8 @@ def clear_outputs(nb: NotebookNode) -> NotebookNode:
 
 
 def student_notebook(nb: NotebookNode) -> NotebookNode:
-    """The student edition of one lesson: no solutions, no outputs, no widget state."""
-    return clear_outputs(strip_solutions(nb))
+    """The student edition of one lesson: no solutions, the student wording, no outputs, no widget state."""
+    return clear_outputs(student_text(strip_solutions(nb)))
 
 
 def chart_description(output: NotebookNode) -> str:
@@ -105,29 +252,6 @@ def chart_description(output: NotebookNode) -> str:
     text = output.get("data", {}).get("text/plain", "")
     text = "".join(text) if isinstance(text, list) else str(text)
     return re.sub(r"\s*\[spec [0-9a-f]+\]\s*$", "", text).strip() or "Chart"
-
-
-def _static_output(output: NotebookNode) -> NotebookNode:
-    # A widget view needs a kernel: its text/plain (the course widgets' note) is all a static page can show.
-    # JavaScript outputs would run scripts, possibly from a CDN, so they go too.
-    data = output.get("data", {})
-    if WIDGET_VIEW in data:
-        output.data = {"text/plain": STATIC_NOTE}
-    elif JAVASCRIPT in data:
-        data.pop(JAVASCRIPT)
-    if SVG in data:
-        output.setdefault("metadata", {})["alt"] = chart_description(output)
-    return output
-
-
-def static_widgets(nb: NotebookNode) -> NotebookNode:
-    """A copy of ``nb`` in which every widget output is the plain-text note and no widget state is stored."""
-    out = copy.deepcopy(nb)
-    for cell in out.cells:
-        for output in cell.get("outputs", []):
-            _static_output(output)
-    out.metadata.pop(WIDGET_STATE_KEY, None)
-    return out
 
 
 def lesson_title(nb: NotebookNode, fallback: str) -> str:
@@ -140,23 +264,246 @@ def lesson_title(nb: NotebookNode, fallback: str) -> str:
     return fallback
 
 
+# --- handouts: what each interactive cell becomes on paper --------------------------------------------------------
+
+MACHINE_SPECIFIC_TAG = "nbval-ignore-output"
+"""Cells whose output depends on the computer (nbval skips comparing them): a handout prints a sentence instead."""
+HIDE_INPUT_TAG = "sp-handout-hide-input"
+"""Set on cells whose code only makes a widget: nbconvert's TagRemovePreprocessor drops their input."""
+MACHINE_NOTE = (
+    "When you run this cell in JupyterLab, it lists what is installed on your computer and whether the "
+    "course's data and charts work there; its output is left out of the handout because it differs from "
+    "one computer to the next."
+)
+WIDGET_LINES = {
+    "progress": "In JupyterLab, this cell shows your own progress through the course: it is saved on your "
+    "computer only, so it is left out of the handout.",
+    "widget_probe": "In JupyterLab, this cell shows a green box saying Widgets work when the interactive parts "
+    "of the course can run.",
+}
+"""What a handout prints for the widgets that show something of the reader's own computer."""
+
+
+@dataclass(frozen=True)
+class Interactive:
+    """An interactive part recognised in a code cell: ``kind`` (quiz, sorter, check, explorer, ...) and details."""
+
+    kind: str
+    ident: str = ""
+    controls: tuple[str, ...] = ()
+
+
+_CALLS = {"quiz", "sorter", "check", "Explorer", "IndexBuilder", "Rubric", "progress", "widget_probe"}
+
+
+def interactive_part(cell: NotebookNode) -> Interactive | None:
+    """Which course widget or check a code cell makes, read from its code with Python's own parser.
+
+    The course API is the mark: ``lesson.quiz()``, ``lesson.sorter("id")``, ``lesson.check("id", answer)``,
+    ``h.Explorer(view, control=...)``, ``h.indices.IndexBuilder()``, ``h.rubric.Rubric()``,
+    ``lesson.progress()`` and ``h.widget_probe()``. Parsing (not pattern matching) ignores comments and strings.
+    """
+    if cell.get("cell_type") != "code" or is_solution(cell):
+        return None
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError:
+        return None
+    calls = sorted(
+        (node for node in ast.walk(tree) if isinstance(node, ast.Call)), key=lambda n: (n.lineno, n.col_offset)
+    )
+    for call in calls:
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if name not in _CALLS:
+            continue
+        first = call.args[0] if call.args else None
+        ident = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+        kind = {"Explorer": "explorer", "IndexBuilder": "index_builder", "Rubric": "rubric"}.get(name, name)
+        return Interactive(kind, ident, tuple(k.arg for k in call.keywords if k.arg))
+    return None
+
+
+def _spoken_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def explorer_line(part: Interactive) -> str:
+    """The one line that stands for an explorer on paper, naming its controls."""
+    controls = _spoken_list([c.replace("_", " ") for c in part.controls]) if part.controls else "its settings"
+    return (
+        f"In JupyterLab, this explorer lets you change the {controls} and redraws its chart or table at once; "
+        "run the lesson to explore beyond what is printed here."
+    )
+
+
+def _html_output(html: str) -> NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": ""})
+
+
+def _static_output(output: NotebookNode) -> NotebookNode:
+    # A widget view needs a kernel. If the widget left a static HTML form beside it, that is what prints;
+    # otherwise its text/plain (the course widgets' note). JavaScript outputs would run scripts, possibly
+    # from a CDN, so they go too.
+    data = output.get("data", {})
+    if WIDGET_VIEW in data:
+        output.data = {"text/html": data["text/html"]} if "text/html" in data else {"text/plain": STATIC_NOTE}
+    elif JAVASCRIPT in data:
+        data.pop(JAVASCRIPT)
+    if SVG in data:
+        output.setdefault("metadata", {})["alt"] = chart_description(output)
+    if "text/html" in output.get("data", {}):
+        output.data["text/html"] = breakable_identifiers(output.data["text/html"])
+    return output
+
+
+EMPTY_HEADER = re.compile(r"<th(?:\s[^>]*)?>\s*(?:&nbsp;)?\s*</th>")
+
+
+def labelled_table_headers(html: str) -> str:
+    """Turn empty header cells (pandas' above an index, a markdown table's blank corner) into plain cells.
+
+    A header cell with no text tells a screen reader nothing (axe: empty-table-header); an empty data cell is
+    just a gap. Both writers make these cells in a fixed form (no content, or a lone &nbsp;), so a pattern
+    is enough here.
+    """
+    return EMPTY_HEADER.sub("<td></td>", html)
+
+
+IDENTIFIER_BREAK = re.compile(r"([_/])(?=[^<>]*<)")
+
+
+def breakable_identifiers(html: str) -> str:
+    """Let long identifiers in text (source_id values, file paths) wrap after their underscores and slashes.
+
+    Only text between tags changes (the lookahead finds a ``<`` before any ``>``), never a tag or attribute.
+    """
+    return IDENTIFIER_BREAK.sub(r"\1<wbr>", html)
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
+MARKDOWN_HEADING = re.compile(r"^(#{1,6}) ", re.M)
+
+
+def fit_headings(html: str, deepest: int) -> str:
+    """Headings in an output one level at most below the section they sit in (axe: heading-order)."""
+    return HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)), deepest)}", html)
+
+
+def static_widgets(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` in which every widget output is static (its HTML form or the note); no widget state.
+
+    Headings inside outputs (a sources block, a widget's title) are fitted under the lesson's last heading.
+    """
+    out = copy.deepcopy(nb)
+    section = 1
+    for cell in out.cells:
+        if cell.get("cell_type") == "markdown":
+            levels = [len(m.group(1)) for m in MARKDOWN_HEADING.finditer(cell.source)]
+            section = levels[-1] if levels else section
+        for output in cell.get("outputs", []):
+            _static_output(output)
+            if "text/html" in output.get("data", {}):
+                output.data["text/html"] = fit_headings(output.data["text/html"], section + 1)
+    out.metadata.pop(WIDGET_STATE_KEY, None)
+    return out
+
+
+def lesson_material(nb: NotebookNode, student: bool):
+    """The material (questions, exercises, activities) of the lesson ``nb`` loads in its setup cell, or None."""
+    from .material import material
+
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            match = LESSON_CALL.search(cell.source)
+            if match:
+                found = material(match.group(2))
+                return found.student_edition() if student else found
+    return None
+
+
+def _paper_outputs(cell: NotebookNode, part: Interactive, found) -> list[NotebookNode] | None:
+    """The outputs a recognised interactive cell prints, or None to leave it to the generic rules."""
+    from . import printed
+
+    if part.kind == "quiz" and found is not None and found.questions:
+        return [_html_output(printed.quiz(found.questions))]
+    if part.kind == "sorter" and found is not None and part.ident:
+        return [_html_output(printed.sorter(found.activity(part.ident)))]
+    if part.kind == "check" and found is not None and part.ident:
+        return [_html_output(printed.exercise(found.exercise(part.ident)))]
+    if part.kind == "rubric":
+        from .rubric import CRITERIA
+
+        return [_html_output(printed.rubric(CRITERIA))]
+    if part.kind == "explorer":
+        kept = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {}) or "text/html" in o.get("data", {})]
+        return kept + [_html_output(printed.note(explorer_line(part)))]
+    if part.kind == "index_builder":
+        from .indices import IndexBuilder
+
+        what = (IndexBuilder.__doc__ or "").strip().splitlines()[0].rstrip(".")
+        return [_html_output(printed.note(f"In JupyterLab, this index builder lets you {what[0].lower()}{what[1:]}."))]
+    if part.kind in WIDGET_LINES:
+        return [_html_output(printed.note(WIDGET_LINES[part.kind]))]
+    return None
+
+
+def paper_forms(nb: NotebookNode, with_solutions: bool) -> NotebookNode:
+    """A copy of ``nb`` in which each interactive part has its printed form; the teacher's gets an answer key."""
+    from . import printed
+
+    out = copy.deepcopy(nb)
+    found = lesson_material(out, student=not with_solutions)
+    activities, exercises = [], []
+    for cell in out.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if MACHINE_SPECIFIC_TAG in tags and cell.get("outputs"):
+            cell.outputs = [_html_output(printed.note(MACHINE_NOTE))]
+            continue
+        part = interactive_part(cell)
+        paper = _paper_outputs(cell, part, found) if part else None
+        if paper is None:
+            continue
+        cell.outputs = paper
+        if part.kind != "explorer":  # an explorer's code says what it shows; the others' code is one call
+            tags.append(HIDE_INPUT_TAG)
+        if part.kind == "sorter":
+            activities.append(part.ident)
+        elif part.kind == "check":
+            exercises.append(part.ident)
+    if with_solutions and found is not None:
+        key = nbformat.v4.new_code_cell("", metadata={"tags": [HIDE_INPUT_TAG]})
+        key.outputs = [_html_output(printed.answer_key(found, activities, exercises))]
+        out.cells.append(key)
+    return out
+
+
 def handout_notebook(nb: NotebookNode, with_solutions: bool = False) -> NotebookNode:
-    """The notebook a handout is drawn from: static widgets, solutions only if asked for."""
-    return static_widgets(nb if with_solutions else strip_solutions(nb))
+    """The notebook a handout is drawn from: printed forms, static widgets, the edition's text and solutions."""
+    source = nb if with_solutions else student_text(strip_solutions(nb))
+    if with_solutions:
+        source = copy.deepcopy(source)
+        for cell in source.cells:
+            if cell.get("cell_type") == "markdown":
+                cell.source = edition_text(cell.source, student=False)
+    return static_widgets(paper_forms(source, with_solutions))
 
 
 def handout_note(title: str, with_solutions: bool) -> str:
     """The line at the top of a handout saying what it is and where the interactive parts are."""
-    edition = "teacher's handout, with worked solutions" if with_solutions else "student handout"
+    edition = "teacher's handout, with worked solutions and an answer key" if with_solutions else "student handout"
     return (
-        f"{title}: {edition}. A static copy: exercises, quizzes and other interactive parts "
-        "work only when you run the lesson in JupyterLab."
+        f"{title}: {edition}. A printable copy: the quiz, the exercises and the sorting activities are printed "
+        "as questions to answer on paper; run the lesson in JupyterLab to use them interactively."
     )
 
 
 def handout_html(nb: NotebookNode, title: str, lesson_dir: Path, with_solutions: bool = False) -> str:
     """A self-contained HTML page for one lesson; ``lesson_dir`` is where its local images are found."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
         template_name="lab",
@@ -164,15 +511,17 @@ def handout_html(nb: NotebookNode, title: str, lesson_dir: Path, with_solutions:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={HIDE_INPUT_TAG}), enabled=True)
     exporter.raw_template = HANDOUT_TEMPLATE
     source = handout_notebook(nb, with_solutions)
     source.metadata["title"] = title  # the page title; the template escapes it
     resources = {
         "metadata": {"name": title, "path": str(lesson_dir)},
         "handout_note": handout_note(title, with_solutions),
+        "handout_css": handout_css(title),
     }
     html, _ = exporter.from_notebook_node(source, resources=resources)
-    return html
+    return labelled_table_headers(html)  # pandas' tables and markdown tables alike
 
 
 # --- folders ---------------------------------------------------------------------------------------------------

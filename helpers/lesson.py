@@ -9,13 +9,20 @@ from .display import Rich
 from .material import Material, Verdict, grade_exercise, material
 from .widgets import ProgressView, Quiz, Sorter
 
+EDITIONS = ("teacher", "student")
+
 
 class Lesson:
-    """The material of one lesson: ``Lesson("01")``."""
+    """The material of one lesson: ``Lesson("01")``; the student edition's copy says ``edition="student"``."""
 
-    def __init__(self, number: str) -> None:
-        self.material: Material = material(number)
+    def __init__(self, number: str, edition: str = "teacher") -> None:
+        if edition not in EDITIONS:
+            raise ValueError(f"edition {edition!r} is not one of {', '.join(EDITIONS)}")
+        found = material(number)
+        # The student edition words a few questions differently: it has no worked solutions to speak of.
+        self.material: Material = found.student_edition() if edition == "student" else found
         self.number = number
+        self.edition = edition
 
     def __repr__(self) -> str:
         return f"Lesson {self.number}: {self.material.title}"

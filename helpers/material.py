@@ -13,7 +13,7 @@ import math
 import numbers
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ class Question:
     explanation: str
     source_id: str
     locator: str = ""
+    student: Question | None = field(default=None, compare=False)
+    """The student edition's wording, where this one speaks of the worked solutions (a ``[question.student]``)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ class Material:
                 return a
         raise UnknownNameError(f"activity of lesson {self.number}", activity_id, [a.id for a in self.activities])
 
+    def student_edition(self) -> Material:
+        """This material as the student edition asks it: each question in its student wording where it has one."""
+        return replace(self, questions=tuple(q.student or q for q in self.questions))
+
 
 # ---------------------------------------------------------------- reading
 
@@ -175,23 +181,39 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _question(file: str, index: int, table: Any) -> Question:
     r = _Reader(file, f"question {index}", table)
-    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator")
+    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator", "student")
     r.where = f"question {r.get('id', str)!r}"
-    choices = r.strings("choices")
-    if len(choices) < 2:
-        r.fail("a question needs at least two choices")
-    answer = r.get("answer", str)
-    if answer not in choices:
-        r.fail(f"the answer {answer!r} is not one of the choices {list(choices)}")
-    return Question(
+    question = Question(
         r.get("id", str),
         r.get("prompt", str),
-        choices,
-        answer,
+        _checked_choices(r, r.strings("choices"), r.get("answer", str)),
+        r.get("answer", str),
         r.get("explanation", str),
         r.source(),
         r.get("locator", str, ""),
     )
+    if "student" not in r.table:
+        return question
+    # The student edition's wording: any of prompt, choices, answer and explanation; the rest is shared.
+    sr = _Reader(file, f"{r.where}, student", r.get("student", dict))
+    sr.allow("prompt", "choices", "answer", "explanation")
+    answer = sr.get("answer", str, question.answer)
+    student = replace(
+        question,
+        prompt=sr.get("prompt", str, question.prompt),
+        choices=_checked_choices(sr, sr.strings("choices", question.choices), answer),
+        answer=answer,
+        explanation=sr.get("explanation", str, question.explanation),
+    )
+    return replace(question, student=student)
+
+
+def _checked_choices(r: _Reader, choices: tuple[str, ...], answer: str) -> tuple[str, ...]:
+    if len(choices) < 2:
+        r.fail("a question needs at least two choices")
+    if answer not in choices:
+        r.fail(f"the answer {answer!r} is not one of the choices {list(choices)}")
+    return choices
 
 
 def _exercise(file: str, index: int, table: Any) -> Exercise:

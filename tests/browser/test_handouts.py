@@ -1,0 +1,187 @@
+"""The handouts as a reader meets them: printed on A4 and US Letter, and read on a 390 px phone.
+
+Every lesson's student handout and teacher's handout is written once, opened from a
+file:// URL in headless Chromium and laid out at the page's content width with print
+styles on (A4, Letter) and at a phone's width with screen styles. Any element that
+reaches past that width, or is cut by its own box, fails the test. axe-core checks each
+handout for serious and critical accessibility problems. One PDF a lesson and edition is
+written to tests/browser/artifacts/handouts/ for a person to look at.
+
+A missing Chromium or Playwright fails under CI=true and skips elsewhere (tests/chromium.py).
+"""
+
+from __future__ import annotations
+
+from helpers import editions, material
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ..chromium import launched_chromium
+from ..conftest import LESSONS, ROOT
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "handouts"
+MM = 96 / 25.4  # CSS pixels per millimetre
+PAGE_MARGIN_MM = 14  # left and right, as in editions.HANDOUT_CSS's @page rule
+PAGES = {"A4": 210, "Letter": 215.9}  # page widths in mm, portrait
+PHONE_WIDTH = 390
+EDITIONS = ("student", "teacher")
+COURSE_RULES = ("empty-table-header", "heading-order")
+"""Milder axe-core rules the handout conversion takes care of (pandas' blank headers, headings in outputs)."""
+pytestmark = pytest.mark.browser
+lesson_params = pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+
+# Everything laid out wider than the width it must fit, or cut by its own box (a scrolling or hidden
+# overflow prints as a cut), described so that a failure says which element and where.
+OVERFLOWS = """
+(width) => {
+  const problems = [];
+  const describe = (el) => {
+    const names = typeof el.className === 'string' ? el.className.trim() : '';
+    const cls = names ? '.' + names.split(/\\s+/).join('.') : '';
+    const text = (el.innerText || el.getAttribute('alt') || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
+    return el.tagName.toLowerCase() + cls + (text ? ` "${text}"` : '');
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    const clips = ['hidden', 'auto', 'scroll', 'clip'].includes(style.overflowX);
+    if (box.right > width + 1 || box.left < -1) {
+      problems.push(`${describe(el)} spans ${Math.round(box.left)}-${Math.round(box.right)} px of ${width}`);
+    } else if (clips && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`${describe(el)} cuts its content: ${el.scrollWidth} px in ${el.clientWidth}`);
+    }
+  }
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide, more than ${width}`);
+  }
+  return problems;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with launched_chromium("Handout print check") as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory) -> dict[str, Path]:
+    """Both editions of every lesson's handout, written once: {"student": folder, "teacher": folder}."""
+    base = tmp_path_factory.mktemp("handouts")
+    editions.handouts(ROOT / "lessons", base / "student")
+    editions.handouts(ROOT / "lessons", base / "teacher", with_solutions=True)
+    return {"student": base / "student", "teacher": base / "teacher"}
+
+
+@pytest.fixture()
+def open_page(chromium):
+    """Open a handout offline in a new page of the given width and media; closed after the test."""
+    contexts = []
+
+    def opener(html: Path, width: int, media: str):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        # The file itself loads; anything from a network is refused, as on an offline machine.
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page = context.new_page()
+        page.emulate_media(media=media)
+        page.goto(html.as_uri(), wait_until="load")
+        page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def content_width(page_mm: float) -> int:
+    return int((page_mm - 2 * PAGE_MARGIN_MM) * MM)
+
+
+@lesson_params
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_handout_fits_a4_letter_and_a_phone(path, edition, handouts, open_page):
+    html = handouts[edition] / f"{path.stem}.html"
+    checks = [(name, content_width(mm), "print") for name, mm in PAGES.items()] + [("phone", PHONE_WIDTH, "screen")]
+    problems = []
+    for name, width, media in checks:
+        page = open_page(html, width, media)
+        found = page.evaluate(OVERFLOWS, width)
+        problems += [f"{name} ({width} px, {media}): {p}" for p in found[:8]]
+        if name == "A4":
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.pdf(path=str(ARTIFACTS / f"{path.stem}-{edition}.pdf"), format="A4", print_background=True)
+    assert not problems, f"{path.name} ({edition}): content wider than the page or screen:\n" + "\n".join(problems)
+
+
+def page_text(open_page, html: Path) -> str:
+    return " ".join(open_page(html, 800, "print").inner_text("body").split())
+
+
+def lesson_number(path: Path) -> str:
+    return path.name[:2]
+
+
+@lesson_params
+def test_every_quiz_question_is_printed_and_the_key_only_for_teachers(path, handouts, open_page):
+    found = material.material(lesson_number(path))
+    for edition in EDITIONS:
+        text = page_text(open_page, handouts[edition] / f"{path.stem}.html")
+        questions = found.student_edition().questions if edition == "student" else found.questions
+        for q in questions:
+            assert " ".join(q.prompt.split()) in text, f"{path.name} ({edition}): question {q.id!r} not printed"
+            missing = [c for c in q.choices if " ".join(c.split()) not in text]
+            assert not missing, f"{path.name} ({edition}): choices of {q.id!r} not printed: {missing}"
+        assert ("Answer key" in text) == (edition == "teacher"), f"{path.name} ({edition}): answer key misplaced"
+    assert "[Interactive widget" not in text, f"{path.name}: a widget printed as a note, not as its paper form"
+
+
+@lesson_params
+def test_exercises_and_sorters_are_printed_as_questions(path, handouts, open_page):
+    found = material.material(lesson_number(path))
+    page = open_page(handouts["student"] / f"{path.stem}.html", 800, "print")
+    text = " ".join(page.inner_text("body").split())
+    nb = nbformat.read(path, as_version=4)
+    asked = [editions.interactive_part(cell) for cell in nb.cells]
+    for part in asked:
+        if part and part.kind == "check":
+            entry = found.exercise(part.ident)
+            assert f"Exercise {entry.id}. {' '.join(entry.prompt.split())}" in text, f"exercise {entry.id} missing"
+        if part and part.kind == "sorter":
+            for item in found.activity(part.ident).items:
+                assert " ".join(item.text.split()) in text, f"{path.name}: sorter item missing: {item.text}"
+    assert "Not answered yet" not in text, f"{path.name}: an exercise check prints its live feedback"
+    assert page.locator(".sp-print-exercise .sp-print-lines").count() == sum(
+        1 for part in asked if part and part.kind == "check"
+    )
+
+
+@lesson_params
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_handout_has_no_serious_accessibility_problem(path, edition, handouts, open_page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(handouts[edition] / f"{path.stem}.html", 1280, "screen")
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} - {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:160]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical") or v["id"] in COURSE_RULES
+    ]
+    assert not serious, f"{path.name} ({edition}): axe-core found:\n" + "\n".join(serious)
+
+
+def test_lesson_00_handout_shows_nothing_of_the_machine(handouts, open_page):
+    import platform
+    import sys
+
+    text = page_text(open_page, handouts["student"] / "00_start_here.html")
+    for machine in (sys.executable, sys.prefix, platform.python_version(), str(ROOT)):
+        assert machine not in text, f"lesson 00's handout prints something of this computer: {machine}"
+    assert editions.MACHINE_NOTE in text
