@@ -105,6 +105,8 @@ def test_post_build_merges_the_default_url_into_existing_settings(tmp_path):
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written["ServerApp"] == {"terminals_enabled": False}
     assert written["LabApp"] == {"default_url": f"/lab/tree/{FIRST_LESSON}"}
+    [startup] = tmp_path.glob("lib/python3*/site-packages/soft_power_companion_startup.pth")
+    assert startup.read_text(encoding="utf-8").startswith('import sys; sys.modules.setdefault("rfc3987_syntax", None)')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

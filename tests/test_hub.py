@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -157,3 +158,11 @@ def test_the_idle_culler_runs_as_a_hub_service(class_session, hub):
     log = hub.log.read_text(encoding="utf-8")
     assert "Starting managed service idle-culler" in log, hub.log_tail()
     assert hub.process.poll() is None
+
+
+def test_servers_in_the_image_skip_the_slow_optional_grammar(hub):
+    # binder/postBuild's .pth file: jupyter-events' jsonschema would otherwise compile rfc3987_syntax's
+    # grammar in every student's server at start-up (tests/BENCHMARK.md, "JupyterHub").
+    probe = "import sys, jupyter_events.logger; print(sys.modules.get('rfc3987_syntax', 'never imported'))"
+    result = subprocess.run([str(hub.image_python), "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "None", result.stdout + result.stderr
