@@ -100,6 +100,46 @@ class Sampler(threading.Thread):
         return found
 
 
+# What a lesson kernel holds, step by step, in the image's Python: the start of a kernel, the
+# libraries `import helpers` brings in, and the JavaScript engine vl-convert starts for the first chart.
+BREAKDOWN = """
+import json, time, psutil
+proc, steps, last = psutil.Process(), [], time.process_time()
+def step(name):
+    global last
+    now = time.process_time()
+    steps.append((name, proc.memory_info().rss / 1e6, now - last))
+    last = now
+step("Python")
+import ipykernel.ipkernel
+step("ipykernel (any kernel)")
+import numpy, pandas
+step("pandas and numpy")
+import altair
+step("altair (with narwhals, jsonschema)")
+import helpers
+step("ipywidgets and the rest of helpers")
+import vl_convert
+polls = helpers.load("polls")
+vl_convert.vegalite_to_svg(altair.Chart(polls).mark_bar().encode(x="year:O", y="mean(percent)").to_dict())
+step("first chart: vl-convert's JavaScript engine")
+print(json.dumps(steps))
+"""
+
+
+def kernel_breakdown(image_python: Path) -> list[tuple[str, float, float]]:
+    """(step, RSS after it in MB, CPU-seconds it took) for the image's Python."""
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [str(image_python), "-c", BREAKDOWN], capture_output=True, text=True, timeout=300, cwd=image_python.parent
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    return [tuple(step) for step in json.loads(out.stdout)]
+
+
 def visit(hub: hubclass.Hub, name: str, lesson: str, barrier: threading.Barrier) -> dict:
     """One student's visit; the times in seconds from the common start."""
     student = hubclass.Student(hub, name)
@@ -137,6 +177,7 @@ def measure(students: int, lesson: str, startup_cut: bool) -> dict:
         if not startup_cut:
             for pth in base.glob("image-env/lib/python*/site-packages/soft_power_companion_startup.pth"):
                 pth.unlink()
+        breakdown = kernel_breakdown(image_python)
         bare, _ = hubclass.make_upstream(base)
         hub = hubclass.start_hub(base / "state", image_python, bare, proxy)
         sampler = Sampler(hub.process.pid)
@@ -158,9 +199,11 @@ def measure(students: int, lesson: str, startup_cut: bool) -> dict:
         finally:
             sampler.stop()
             hubclass.stop_hub(hub)
-    return summarise(
+    result = summarise(
         visits, sampler, baseline, students, lesson, startup_cut, used_after - used_before, load_before, load_after
     )
+    result["breakdown"] = breakdown
+    return result
 
 
 def summarise(visits, sampler, baseline, students, lesson, startup_cut, used_delta, load_before, load_after) -> dict:
@@ -221,7 +264,13 @@ HEADER = (
 )
 
 
-def write_section(rows: list[str], command: str) -> None:
+def breakdown_table(steps: list) -> list[str]:
+    lines = ["| step | RSS after it (MB) | CPU-s it took |", "|---|---|---|"]
+    lines += [f"| {name} | {rss:.0f} | {cpu:.2f} |" for name, rss, cpu in steps]
+    return lines
+
+
+def write_section(rows: list[str], command: str, steps: list) -> None:
     text = OUT.read_text(encoding="utf-8") if OUT.exists() else "# Benchmark\n"
     section = "\n".join(
         [
@@ -241,6 +290,10 @@ def write_section(rows: list[str], command: str) -> None:
             "in* adds the student's server and kernel to their share of the hub and proxy. *Students per "
             f"2 / 8 cores* is how many can do this at the same moment and all finish within {SETTLE_SECONDS} s "
             "(cores x 60 / CPU-s per student); their memory is that many times a server plus a lesson kernel.",
+            "",
+            "What a lesson kernel holds, measured step by step in the image's Python (start-up cut in place):",
+            "",
+            *breakdown_table(steps),
             END,
         ]
     )
@@ -278,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         print(rows[-1], flush=True)
     if not args.no_write:
         command = ".venv/bin/python -m tests.hub_benchmark " + " ".join(argv if argv is not None else sys.argv[1:])
-        write_section(rows, command.strip())
+        write_section(rows, command.strip(), result["breakdown"])
         print(f"written to {OUT.relative_to(hubclass.ROOT)}")
     return 0
 
