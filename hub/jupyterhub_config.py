@@ -6,7 +6,7 @@ tests/test_hub.py and tests/hub_benchmark.py run it on 127.0.0.1 with made-up st
 students need a real authenticator and a spawner that enforces memory limits.
 
 Every setting that matters to a student mirrors a key of hub/z2jh-values.yaml (named in the
-comments); tests/test_hub.py checks that the two agree. Settings come from the environment:
+comments); tests/test_hub_values.py checks that the two agree. Settings come from the environment:
 
 SOFT_POWER_HUB_STATE   folder for the hub's database, secrets and the students' home folders
 SOFT_POWER_HUB_PYTHON  the Python of the "image": the environment the course is installed in

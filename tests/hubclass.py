@@ -226,7 +226,7 @@ class Student:
     def _xsrf(self) -> str:
         return self.http.cookies.get("_xsrf", path=f"/user/{self.name}/") or ""
 
-    def log_in(self, timeout: float = 120) -> str:
+    def log_in(self, timeout: float = 240) -> str:
         """Log in with no link; return the page path the student lands on once the server is up."""
         self.http.get(f"{self.hub.url}/hub/login", timeout=30).raise_for_status()
         xsrf = self.http.cookies.get("_xsrf", path="/hub/")
