@@ -35,6 +35,7 @@ SERVER_IDLE_SECONDS = 3600
 CULL_EVERY_SECONDS = 300
 
 state = Path(os.environ["SOFT_POWER_HUB_STATE"]).resolve()
+state.mkdir(parents=True, exist_ok=True)
 image_python = os.environ.get("SOFT_POWER_HUB_PYTHON", sys.executable)
 repo = os.environ["SOFT_POWER_HUB_REPO"]
 branch = os.environ.get("SOFT_POWER_HUB_BRANCH", "main")
