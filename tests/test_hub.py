@@ -154,10 +154,16 @@ def test_a_second_click_brings_updates_and_keeps_the_students_edit(class_session
     assert UPSTREAM in seen["after_01"], "the upstream change to lesson 01 did not arrive"
 
 
-def test_the_idle_culler_runs_as_a_hub_service(class_session, hub):
+def test_servers_and_kernels_are_culled_when_idle(class_session, hub):
     log = hub.log.read_text(encoding="utf-8")
     assert "Starting managed service idle-culler" in log, hub.log_tail()
     assert hub.process.poll() is None
+    # Each student's server runs the image's Python and shuts down its own idle kernels.
+    spawns = [line for line in log.splitlines() if "Spawning" in line and "jupyterhub.singleuser" in line]
+    assert len(spawns) == len(STUDENTS), spawns
+    for line in spawns:
+        assert f"{hub.image_python} -m jupyterhub.singleuser" in line
+        assert "--MappingKernelManager.cull_idle_timeout=1200" in line
 
 
 def test_servers_in_the_image_skip_the_slow_optional_grammar(hub):
