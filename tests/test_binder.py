@@ -67,11 +67,13 @@ def test_requirements_install_this_course_from_the_repository_root():
     assert not others, f"binder/requirements.txt must stand alone: {others}"
 
 
-def test_default_url_opens_lesson_00_in_jupyterlab():
+def test_default_url_opens_lesson_00_in_jupyterlab_and_leaves_a_hub_its_own():
     config = json.loads(SERVER_CONFIG.read_text(encoding="utf-8"))
-    urls = {section: config[section]["default_url"] for section in ("ServerApp", "LabApp")}
-    assert set(urls.values()) == {f"/lab/tree/{FIRST_LESSON}"}, urls
+    assert config["LabApp"]["default_url"] == f"/lab/tree/{FIRST_LESSON}"
     assert (ROOT / FIRST_LESSON).is_file()
+    # jupyterhub-singleuser prefers ServerApp.default_url from a config file to the hub's
+    # c.Spawner.default_url; a hub's students have the lessons elsewhere (tests/test_hub.py).
+    assert "default_url" not in config.get("ServerApp", {}), "a ServerApp.default_url overrides every hub's"
 
 
 def test_post_build_is_an_executable_bash_script_using_the_settings():
@@ -101,8 +103,10 @@ def test_post_build_merges_the_default_url_into_existing_settings(tmp_path):
         result = run_post_build(tmp_path)
         assert result.returncode == 0, result.stdout + result.stderr
     written = json.loads(target.read_text(encoding="utf-8"))
-    assert written["ServerApp"] == {"terminals_enabled": False, "default_url": f"/lab/tree/{FIRST_LESSON}"}
+    assert written["ServerApp"] == {"terminals_enabled": False}
     assert written["LabApp"] == {"default_url": f"/lab/tree/{FIRST_LESSON}"}
+    [startup] = tmp_path.glob("lib/python3*/site-packages/soft_power_companion_startup.pth")
+    assert startup.read_text(encoding="utf-8").startswith('import sys; sys.modules.setdefault("rfc3987_syntax", None)')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
