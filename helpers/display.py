@@ -44,3 +44,16 @@ def feedback_box(status: str, headline: str, body_html: str = "") -> str:
         f"padding:8px 12px;margin:6px 0;color:#1b1b1b'>"
         f"<b style='color:{colour}'>{mark} {esc(headline)}</b>{body}</div>"
     )
+
+
+WORKED_SUMMARY = "Show the worked result"
+WORKED_TEXT = "[Worked result: hidden until you open it.]"
+
+
+def closed_details(summary: str, body_html: str, css_class: str = "sp-worked") -> str:
+    """``body_html`` folded away under a closed ``<details>``; ``summary`` is escaped, ``body_html`` must be safe.
+
+    A worked solution's result goes here: the reader sees only the summary until they open it, in
+    JupyterLab after any number of re-runs and in static views (GitHub, nbviewer, HTML exports) alike.
+    """
+    return f"<details class='{css_class}'><summary>{esc(summary)}</summary>{body_html}</details>"

@@ -45,6 +45,11 @@ def _html(value: str = "") -> w.HTML:
     return w.HTML(value=value, layout=w.Layout(width="auto"))
 
 
+def live(html: str) -> str:
+    """``html`` in a polite live region, so a screen reader announces feedback when it appears."""
+    return f"<div role='status' aria-live='polite'>{html}</div>" if html else ""
+
+
 def _score_html(correct: int, answered: int, total: int) -> str:
     return (
         f"<div class='sp-score' style='font-size:110%'><b>Score: {correct} / {total}</b>"
@@ -82,7 +87,8 @@ class Quiz(CourseBox):
                 [prompt, self.radios[i], self.buttons[i], self.feedback[i]], layout=w.Layout(margin="0 0 8px 0")
             )
             rows.append(row.add_class("sp-question"))
-        super().__init__([_html(f"<h4>{esc(title)}</h4>"), self.score, *rows, self.reset_button])
+        # h3: the quiz sits under the lesson's "## Check your understanding" heading (h2).
+        super().__init__([_html(f"<h3>{esc(title)}</h3>"), self.score, *rows, self.reset_button])
         self._update_score()
 
     def answer(self, index: int, choice: str | None) -> Verdict:
@@ -100,7 +106,7 @@ class Quiz(CourseBox):
         chosen = self.radios[index].value if choice is ... else choice
         verdict = grade_question(question, chosen)
         self.verdicts[index] = verdict if verdict.status != "unanswered" else None
-        self.feedback[index].value = verdict.html()
+        self.feedback[index].value = live(verdict.html())
         self._update_score()
         if self.lesson and verdict.status != "unanswered":
             progress.record_question(self.lesson, question.id, str(chosen), verdict.correct)
@@ -131,6 +137,26 @@ class Quiz(CourseBox):
 
 
 PLACEHOLDER = "— choose —"
+# A label kept for screen readers but given no width on screen (ipywidgets renders a <label for=...>).
+UNSEEN_LABEL = {"description_width": "0px"}
+
+
+def choice_menu(options: Sequence[Any], label: str, shown: bool = False, **kwargs: Any) -> w.Dropdown:
+    """A menu that starts at "— choose —" (value None) and carries ``label`` as its accessible name.
+
+    ``options`` are values or (text, value) pairs. The label shows on screen only when ``shown``.
+    """
+    style = {"description_width": "initial"} if shown else UNSEEN_LABEL
+    return w.Dropdown(options=[(PLACEHOLDER, None), *options], index=0, description=label, style=style, **kwargs)
+
+
+def set_choice(menu: w.Dropdown, value: Any) -> None:
+    """Choose ``value`` in a :func:`choice_menu`; None goes back to "— choose —"."""
+    # ipywidgets turns value=None into "nothing selected", a blank menu: select the placeholder by index.
+    if value is None:
+        menu.index = 0
+    else:
+        menu.value = value
 
 
 class Sorter(CourseBox):
@@ -145,11 +171,12 @@ class Sorter(CourseBox):
         self.feedback = [_html() for _ in activity.items]
         rows = []
         for i, item in enumerate(activity.items):
+            # With one dimension its name would only repeat the prompt on screen; screen readers still get it.
             menus = {
-                d.name: w.Dropdown(
-                    options=[(PLACEHOLDER, None)] + [(o, o) for o in d.options],
-                    value=None,
-                    description=d.name if len(activity.dimensions) > 1 else "",
+                d.name: choice_menu(
+                    [(o, o) for o in d.options],
+                    f"Item {i + 1}: {d.name}",
+                    shown=len(activity.dimensions) > 1,
                     layout=w.Layout(width="auto"),
                 )
                 for d in activity.dimensions
@@ -177,26 +204,32 @@ class Sorter(CourseBox):
             valid = [v for _, v in menu.options if v is not None]
             if option is not None and option not in valid:
                 raise ValueError(f"{option!r} is not an option for {name!r}; options: {valid}")
-            menu.value = option
+            set_choice(menu, option)
 
     def check(self) -> list[Verdict]:
         """Grade every item and show per-item feedback and the score."""
         verdicts = []
         for item, menus, box in zip(self.activity.items, self.dropdowns, self.feedback):
             verdict = grade_item(item, {name: menu.value for name, menu in menus.items()})
-            box.value = verdict.html()
+            box.value = live(verdict.html())
             verdicts.append(verdict)
         right = sum(v.correct for v in verdicts)
         answered = sum(v.status != "unanswered" for v in verdicts)
-        self.score.value = _score_html(right, answered, len(verdicts))
-        if self.lesson and answered:
+        self.score.value = live(_score_html(right, answered, len(verdicts)))
+        # Only a complete sorting counts in progress: with some items still on "— choose —" the feedback
+        # shows, but the activity is not marked done.
+        if self.lesson and answered == len(verdicts):
             progress.record_activity(self.lesson, self.activity.id, right, len(verdicts))
+        elif answered:
+            self.score.value += feedback_box(
+                "info", "Not finished yet.", f"Sort the other {len(verdicts) - answered} item(s) to complete it."
+            )
         return verdicts
 
     def reset(self) -> None:
         for menus, box in zip(self.dropdowns, self.feedback):
             for menu in menus.values():
-                menu.value = None
+                set_choice(menu, None)
             box.value = ""
         self.score.value = ""
 
@@ -271,6 +304,13 @@ def _control(name: str, spec: Any) -> w.ValueWidget:
     )
 
 
+# Room between the progress table's columns, so its headers do not run together.
+PROGRESS_STYLE = (
+    "<style>.sp-progress th, .sp-progress td {padding: 4px 14px 4px 0; text-align: left; vertical-align: top}"
+    ".sp-progress th {border-bottom: 1px solid #767676}</style>"
+)
+
+
 class ProgressView(CourseBox):
     """Which lessons, quizzes, exercises and activities are done, what was missed, and a reset."""
 
@@ -290,14 +330,14 @@ class ProgressView(CourseBox):
     def refresh(self) -> None:
         progress.last_problem = None
         rows = progress.summary(progress.read(), {n: material(n) for n in lesson_numbers()})
-        self.table.value = progress.report(rows).html
+        self.table.value = PROGRESS_STYLE + progress.report(rows).html
         where = f"Saved on this computer only, in {esc(progress.default_path())}."
         problem = f" <b>Note:</b> {esc(progress.last_problem)}" if progress.last_problem else ""
         self.status.value = f"<small>{where}{problem}</small>"
 
     def reset(self) -> None:
         if not self.confirm.value:
-            self.status.value = feedback_box("info", "Tick the box first: a reset cannot be undone.")
+            self.status.value = live(feedback_box("info", "Tick the box first: a reset cannot be undone."))
             return
         progress.reset()
         self.confirm.value = False

@@ -254,6 +254,20 @@ def test_verdict_html_escapes_everything_from_data():
     assert "<img" not in html
 
 
+def test_worked_solution_verdict_is_closed_and_its_text_gives_nothing_away(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFT_POWER_PROGRESS", str(tmp_path / "progress.json"))
+    lesson = h.Lesson("00")
+    answer = 66  # the right answer to exercise 0.1
+    shown = lesson.check("0.1", answer)
+    worked = lesson.check("0.1", answer, record=False)
+    assert worked.status == shown.status == "correct" and worked.worked and not shown.worked
+    html = worked._repr_html_()
+    assert html.startswith("<details class='sp-worked'><summary>Show the worked result</summary>")
+    assert html.endswith("</details>") and " open" not in html.split(">", 1)[0]
+    assert shown.html() in html  # the same feedback, folded away
+    assert repr(worked) == "[Worked result: hidden until you open it.]" and repr(shown).startswith("Correct.")
+
+
 # ---------------------------------------------------------------- lesson material files
 
 
