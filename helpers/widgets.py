@@ -14,9 +14,10 @@ from typing import Any
 import altair as alt
 import ipywidgets as w
 import pandas as pd
+import traitlets
 
 from . import charts, progress
-from .display import Rich, esc, feedback_box
+from .display import Rich, esc, feedback_box, show_table
 from .material import Activity, Question, Verdict, grade_item, grade_question, lesson_numbers, material
 
 STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
@@ -239,7 +240,7 @@ def to_html(result: Any) -> str:
     if isinstance(result, alt.TopLevelMixin):
         return f"<div class='sp-chart'>{charts.svg(result)}</div>"
     if isinstance(result, pd.DataFrame):
-        return result.to_html(index=False, escape=True, na_rep="", classes="sp-table", border=0)
+        return show_table(result).html
     if isinstance(result, Rich):
         return result.html
     if isinstance(result, (list, tuple)):
@@ -288,15 +289,53 @@ class Explorer(CourseBox):
             self.output.value = feedback_box("info", "Nothing to show for this choice.", esc(exc))
 
 
+class RangeInput(w.HBox):
+    """A (first, last) pair of whole numbers in two labelled number boxes: "years from [2024] to [2025]".
+
+    It replaces ipywidgets' IntRangeSlider in the course: the slider's two handles have no accessible
+    name (a screen reader announces unnamed sliders), while each number box has its <label> and takes
+    the arrow keys. ``value`` is always ordered (first <= last) and within [low, high].
+    """
+
+    value = traitlets.Tuple(traitlets.Int(), traitlets.Int())
+
+    def __init__(self, value: tuple[int, int], low: int, high: int, description: str) -> None:
+        first, last = value
+        if not low <= first <= last <= high:
+            raise ValueError(f"{description}: {value!r} must be an ordered pair between {low} and {high}")
+        boxes = {"min": low, "max": high, "style": {"description_width": "initial"}, "layout": w.Layout(width="auto")}
+        self.first = w.BoundedIntText(value=first, description=f"{description} from", **boxes)
+        self.last = w.BoundedIntText(value=last, description="to", **boxes)
+        super().__init__([self.first, self.last])
+        self.add_class("sp-range")
+        self.value = (first, last)
+        self._syncing = False
+        for box in (self.first, self.last):
+            box.observe(self._from_boxes, names="value")
+        self.observe(self._to_boxes, names="value")
+
+    def _from_boxes(self, _change: Any) -> None:
+        if not self._syncing:
+            self.value = tuple(sorted((self.first.value, self.last.value)))
+
+    def _to_boxes(self, change: Any) -> None:
+        # One change of ``value`` sets both boxes: the guard keeps the first box's change from firing alone.
+        self._syncing = True
+        try:
+            self.first.value, self.last.value = change["new"]
+        finally:
+            self._syncing = False
+
+
 def _control(name: str, spec: Any) -> w.ValueWidget:
     label = name.replace("_", " ")
     style = {"description_width": "initial"}
-    if isinstance(spec, w.ValueWidget):
+    if isinstance(spec, (w.ValueWidget, RangeInput)):
         return spec
     if isinstance(spec, bool):
         return w.Checkbox(value=spec, description=label, style=style)
     if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec):
-        return w.IntRangeSlider(value=spec, min=spec[0], max=spec[1], description=label, style=style)
+        return RangeInput(spec, spec[0], spec[1], label)
     if isinstance(spec, (list, tuple)) and spec:
         return w.Dropdown(options=list(spec), description=label, style=style)
     raise TypeError(

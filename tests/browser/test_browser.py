@@ -642,13 +642,17 @@ class LessonPage:
                 return
             wanted = item.answer[dimension.name][0]
             for _ in range(len(dimension.options) + 1):
-                if self.page.evaluate("() => document.activeElement.selectedOptions[0].text") == wanted:
+                # ipywidgets writes option texts with no-break spaces
+                shown = self.page.evaluate("() => document.activeElement.selectedOptions[0].text")
+                if shown.replace("\xa0", " ") == wanted:
                     break
                 self.page.keyboard.press("ArrowDown")
         if not self.tab_to(lambda f: f["tag"] == "BUTTON" and "Check my sorting" in f["text"], "Check my sorting", 200):
             return
         self.page.keyboard.press("Space")
-        self.wait_for(row.locator(".sp-feedback.sp-correct"), "keyboard: sorter item 2 sorted rightly")
+        if not self.wait_for(row.locator(".sp-feedback.sp-correct"), "keyboard: sorter item 2 sorted rightly"):
+            chosen = row.locator("select").evaluate_all("ss => ss.map(s => s.selectedOptions[0]?.text)")
+            self.notes.append(f"keyboard sorter: item 2 reads {chosen}, wanted {item.answer}; {row.inner_text()!r}")
 
     def keyboard_explorer(self) -> None:
         """The first explorer's first menu changed with an arrow key."""
