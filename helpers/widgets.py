@@ -153,11 +153,11 @@ def choice_menu(options: Sequence[Any], label: str, shown: bool = False, **kwarg
 
 def set_choice(menu: w.Dropdown, value: Any) -> None:
     """Choose ``value`` in a :func:`choice_menu`; None goes back to "— choose —"."""
-    # ipywidgets turns value=None into "nothing selected", a blank menu: select the placeholder by index.
+    menu.value = value
     if value is None:
+        # ipywidgets turns value None into "nothing selected" (a blank menu): select the placeholder by index,
+        # which leaves the value None.
         menu.index = 0
-    else:
-        menu.value = value
 
 
 class Sorter(CourseBox):
