@@ -32,7 +32,7 @@ class CourseBox(w.VBox):
     css_class = "sp-widget"
 
     def __init__(self, children: Sequence[w.Widget] = (), **kwargs: Any) -> None:
-        super().__init__(list(children), **kwargs)
+        super().__init__([*children, _course_style()], **kwargs)
         self.add_class("sp-widget")
         self.add_class(self.css_class)
 
@@ -40,6 +40,19 @@ class CourseBox(w.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = STATIC_NOTE
         return bundle
+
+
+# ipywidgets gives HTML text the line height of one control (28 px): paragraphs and table rows that wrap
+# then take double spacing. Course widgets read as text; the rule applies inside them only.
+COURSE_STYLE = (
+    "<style>.sp-widget .widget-html-content {line-height: 1.45}"
+    ".sp-widget .sp-table td, .sp-widget .sp-table th {padding: 3px 10px 3px 0; vertical-align: top}</style>"
+)
+
+
+def _course_style() -> w.HTML:
+    """A widget that draws nothing and carries COURSE_STYLE (a <style> applies where it is, however hidden)."""
+    return w.HTML(COURSE_STYLE, layout=w.Layout(display="none"))
 
 
 def _html(value: str = "") -> w.HTML:
