@@ -21,7 +21,7 @@ One pass per lesson, which runs the lesson once and makes every check on that ru
 
 from __future__ import annotations
 
-from helpers.display import WORKED_SUMMARY
+from helpers.display import WORKED_SUMMARY, closed_details
 from helpers.material import Material, material
 from helpers.widgets import STATIC_NOTE
 
@@ -807,3 +807,70 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
             f"tests/browser/artifacts/{path.stem}.png)\n- " + "\n- ".join(problems),
             pytrace=False,
         )
+
+
+def _svg_chart_output(label: str) -> dict:
+    """A display_data output in the course's chart form, its SVG carrying one text ``label``."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#ddd"/>'
+        f'<text x="5" y="30">{html.escape(label)}</text></svg>'
+    )
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    figure = (
+        f'<figure class="sp-chart"><img class="sp-chart-image" src="{src}" alt="A test chart: {html.escape(label)}">'
+        "<details class='sp-chart-data'><summary>Data</summary><table><tr><th>x</th></tr></table></details></figure>"
+    )
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": figure, "text/plain": label}}
+
+
+def test_the_checks_see_course_charts_cut_labels_and_open_solutions(request):
+    # The checks of the lesson pass on a hand-made notebook: two charts in the agreed form (one with a label
+    # cut short), a solution whose result is folded away and one whose result shows. Opened, not run.
+    require_browser_tools()
+    lab = request.getfixturevalue("lab")
+    context = request.getfixturevalue("browser_context")
+    closed = {
+        "output_type": "execute_result",
+        "execution_count": 3,
+        "metadata": {},
+        "data": {
+            "text/html": closed_details(WORKED_SUMMARY, "<p>The answer is 42.</p>"),
+            "text/plain": "[Worked result: hidden until you open it.]",
+        },
+    }
+    shown = {"output_type": "stream", "name": "stdout", "text": "The answer is 43.\n"}
+    solution = {"jupyter": {"source_hidden": True, "outputs_hidden": False}, "tags": ["solution"]}
+
+    def code(source, outputs, metadata=None, n=1):
+        return {"cell_type": "code", "id": f"c{n}", "metadata": metadata or {}, "execution_count": n,
+                "source": source, "outputs": outputs}  # fmt: skip
+
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "cells": [
+            {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": "# 99 · A test"},
+            code("chart_a", [_svg_chart_output("Russia, 2015")], n=1),
+            code("chart_b", [_svg_chart_output("global median (39 countries) on Russia, 2…")], n=2),
+            code("lesson.check('x', 42, record=False)", [closed], solution, n=3),
+            code("print(43)", [shown], solution, n=4),
+        ],
+    }
+    path = lab.root / "99_checks.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    page = context.new_page()
+    view = LessonPage(page, Watch(), path.name)
+    try:
+        expected = Expected.of(path)
+        assert (expected.chart_images, expected.svg_charts, expected.solutions) == (2, 0, [3, 4])
+        view.open(f"{lab.url}/lab/workspaces/checks/tree/{path.name}?reset&token={lab.token}", expected.code_cells)
+        view.check_first_open(expected)
+        view.check_chart_labels()
+    finally:
+        page.close()
+        lab.shutdown_sessions()
+    assert view.problems == [
+        "worked solution (cell 5) on first open: its output is visible: 'The answer is 43.'",
+        "a chart label is cut short: 'global median (39 countries) on Russia, 2…'",
+    ]
