@@ -46,7 +46,8 @@ class CourseBox(w.VBox):
 # then take double spacing. Course widgets read as text; the rule applies inside them only.
 COURSE_STYLE = (
     "<style>.sp-widget .widget-html-content {line-height: 1.45}"
-    ".sp-widget .sp-table td, .sp-widget .sp-table th {padding: 3px 10px 3px 0; vertical-align: top}</style>"
+    ".sp-widget .sp-table td, .sp-widget .sp-table th {padding: 3px 10px 3px 0; vertical-align: top}"
+    ".sp-widget .sp-table th {text-align: left}</style>"
 )
 
 
