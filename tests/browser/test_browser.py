@@ -32,7 +32,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -152,6 +152,9 @@ CHART_TEXT_JS = """(sel) => {
   const panel = document.querySelector(sel.notebook);
   return {
     sources: [...panel.querySelectorAll(sel.chartImg)].map(img => img.getAttribute('src') || ''),
+    // JupyterLab shows an image/svg+xml output as an <img> with a data: URI, or as inline SVG.
+    svgImages: [...panel.querySelectorAll(".jp-OutputArea-output[data-mime-type='image/svg+xml'] img")]
+      .map(img => img.getAttribute('src') || ''),
     inline: [...panel.querySelectorAll(".jp-OutputArea-output[data-mime-type='image/svg+xml'] svg text")]
       .map(t => t.textContent),
   };
@@ -203,11 +206,14 @@ class Expected:
 def cut_labels(chart_text: dict) -> list[str]:
     """Chart text with the ellipsis Vega-Lite puts on a label cut at its labelLimit."""
     texts = list(chart_text["inline"])
-    prefix = "data:image/svg+xml;base64,"
-    for src in chart_text["sources"]:
-        if src.startswith(prefix):
-            svg = base64.b64decode(src[len(prefix) :]).decode("utf-8", errors="replace")
-            texts += [html.unescape(t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+    for src in chart_text["sources"] + chart_text["svgImages"]:
+        if src.startswith("data:image/svg+xml;base64,"):
+            svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8", errors="replace")
+        elif src.startswith("data:image/svg+xml,"):
+            svg = unquote(src.split(",", 1)[1])
+        else:
+            continue
+        texts += [html.unescape(t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
     return sorted({squash(t) for t in texts if "…" in t})
 
 
