@@ -230,15 +230,15 @@ class Sorter(CourseBox):
             verdicts.append(verdict)
         right = sum(v.correct for v in verdicts)
         answered = sum(v.status != "unanswered" for v in verdicts)
-        self.score.value = live(_score_html(right, answered, len(verdicts)))
+        score = _score_html(right, answered, len(verdicts))
         # Only a complete sorting counts in progress: with some items still on "— choose —" the feedback
         # shows, but the activity is not marked done.
-        if self.lesson and answered == len(verdicts):
+        left = len(verdicts) - answered
+        if self.lesson and not left:
             progress.record_activity(self.lesson, self.activity.id, right, len(verdicts))
-        elif answered:
-            self.score.value += feedback_box(
-                "info", "Not finished yet.", f"Sort the other {len(verdicts) - answered} item(s) to complete it."
-            )
+        if answered and left:
+            score += feedback_box("info", "Not finished yet.", f"Sort the other {left} item(s) to complete it.")
+        self.score.value = live(score)
         return verdicts
 
     def reset(self) -> None:

@@ -678,6 +678,13 @@ def test_a_partly_sorted_activity_is_not_marked_done(tmp_path, monkeypatch):
     sorter.check()
     assert progress.read()["lessons"]["01"]["activities"]["a"] == {"correct": 2, "total": 2}
     assert "Not finished" not in sorter.score.value
+    unrecorded = h.Sorter(_activity())  # outside a lesson: the same feedback, nothing recorded
+    unrecorded.choose(0, tone="critical", kind="opinion")
+    unrecorded.check()
+    assert "Not finished yet." in unrecorded.score.value
+    unrecorded.choose(1, tone="optimistic", kind="evidence")
+    unrecorded.check()
+    assert "Not finished" not in unrecorded.score.value
 
 
 def test_feedback_is_announced_to_screen_readers():
