@@ -16,6 +16,7 @@ from .conftest import LESSONS, ROOT
 # helpers comes first: importing it keeps a slow optional module out of start-up (see helpers/__init__.py).
 SETUP_FIRST_LINE = "import helpers as h  # first: it keeps a slow optional module out of every lesson's start-up"
 SETUP_LAST_LINE = 'lesson = h.Lesson("{n}")'
+SOLUTION_FIRST_LINE = "# Worked solution: open it once you have tried."
 
 CITATION = re.compile(r"\[([^\[\]]*?(?:\d{4}[a-z]?|n\.d\.)[^\[\]]*?)\](?!\()")
 EXERCISE = re.compile(r"^### Exercise (\d+\.\d+)\s*$", re.M)
@@ -124,6 +125,8 @@ def test_solutions_stay_closed(notebook):
         where = f"{path.name} cell {cell['id']}"
         hidden = cell["metadata"].get("jupyter", {})
         assert hidden.get("source_hidden") is True and hidden.get("outputs_hidden") is True, f"{where}: {hidden}"
+        # JupyterLab shows the first line of collapsed code: it must say what the cell is, and no more.
+        assert text(cell).split("\n", 1)[0] == SOLUTION_FIRST_LINE, f"{where}: first line {text(cell)[:80]!r}"
         assert cell["outputs"], f"{where}: the solution shows no result (run the lesson with helpers execute)"
         for output in cell["outputs"]:
             data = output.get("data", {})

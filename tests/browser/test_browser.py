@@ -84,6 +84,8 @@ SNAPSHOT_JS = """(sel) => {
 
 # A course chart (the contract between helpers.charts and this test): an <img> inside <figure class="sp-chart">.
 CHART_IMG = "figure.sp-chart img.sp-chart-image"
+# The first line of every worked solution, which JupyterLab shows while the code is collapsed.
+SOLUTION_FIRST_LINE = "# Worked solution: open it once you have tried."
 
 # What the browser shows: charts drawn, widgets rendered, anything shown as text.
 RENDERED_JS = """(sel) => {
@@ -138,9 +140,12 @@ SOLUTIONS_JS = """([sel, indices]) => {
     const cell = cells[i];
     if (!cell) return {index: i, missing: true};
     const editor = cell.querySelector('.jp-InputArea');
+    const placeholder = cell.querySelector('.jp-InputPlaceholder');
     return {
       index: i,
       code: !!editor && shown(editor) ? editor.innerText.slice(0, 200) : '',
+      // Collapsed code shows its first line: the test allows that line only.
+      placeholder: !!placeholder && shown(placeholder) ? placeholder.innerText : '',
       outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(visibleText).filter(Boolean),
       summaries: cell.querySelectorAll('.jp-OutputArea-output details > summary').length,
     };
@@ -440,6 +445,9 @@ class LessonPage:
                 continue
             if cell["code"]:
                 self.problems.append(f"{where}: its code is visible: {squash(cell['code'])[:120]!r}")
+            shown_line = squash(cell["placeholder"].replace("\u2022", ""))
+            if shown_line and shown_line != SOLUTION_FIRST_LINE:
+                self.problems.append(f"{where}: its collapsed code shows {shown_line[:120]!r}")
             for text in cell["outputs"]:
                 self.problems.append(f"{where}: its output is visible: {squash(text)[:160]!r}")
             if when == "after Run All" and not cell["summaries"]:
@@ -859,8 +867,8 @@ def test_the_checks_see_course_charts_cut_labels_and_open_solutions(request):
             {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": "# 99 · A test"},
             code("chart_a", [_svg_chart_output("Russia, 2015")], n=1),
             code("chart_b", [_svg_chart_output("global median (39 countries) on Russia, 2…")], n=2),
-            code("lesson.check('x', 42, record=False)", [closed], solution, n=3),
-            code("print(43)", [shown], solution, n=4),
+            code(f"{SOLUTION_FIRST_LINE}\nlesson.check('x', 42, record=False)", [closed], solution, n=3),
+            code("print(43)  # gives itself away", [shown], solution, n=4),
         ],
     }
     path = lab.root / "99_checks.ipynb"
@@ -877,6 +885,7 @@ def test_the_checks_see_course_charts_cut_labels_and_open_solutions(request):
         page.close()
         lab.shutdown_sessions()
     assert view.problems == [
+        "worked solution (cell 5) on first open: its collapsed code shows 'print(43) # gives itself away'",
         "worked solution (cell 5) on first open: its output is visible: 'The answer is 43.'",
         "a chart label is cut short: 'global median (39 countries) on Russia, 2…'",
     ]
