@@ -24,6 +24,7 @@ from ._names import UnknownNameError
 from .charts import bar, finish, line, timeline
 from .citations import bibliography, cite, reference, source
 from .data import DataError, data_dir, load, tables
+from .display import show_table
 from .envcheck import check_environment, widget_probe
 from .glossary import define
 from .lesson import Lesson
@@ -48,6 +49,7 @@ __all__ = [
     "line",
     "load",
     "reference",
+    "show_table",
     "source",
     "tables",
     "timeline",

@@ -1,6 +1,6 @@
 """Command line for students, teachers and course authors.
 
-``python -m helpers lab [JUPYTERLAB OPTION ...]`` opens the course in JupyterLab.
+``python -m helpers lab [JUPYTERLAB OPTION ...]`` opens the course in JupyterLab, set for a classroom.
 ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -63,6 +65,60 @@ def lab_command(extra: list[str], is_root: bool) -> list[str]:
     return cmd
 
 
+# JupyterLab settings the course's launcher adds, as a namespaced file in the settings folder's overrides.d/:
+# JupyterLab reads those before the folder's own overrides.json and the user's settings, so both still win.
+COURSE_SETTINGS = "soft-power-companion.json"
+# Sizes for a classroom projector at 1280x720 (JupyterLab's defaults: 14 px text, 13 px code and interface).
+FONT_SIZES = {"content-font-size1": "18px", "code-font-size": "16px", "ui-font-size1": "15px"}
+# JupyterLab's command-mode shortcuts fire on any focused element of a notebook, a menu or choice of a
+# course widget included: there an arrow key would move to another cell instead of changing the answer.
+FOCUSED = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
+FOCUSED_NOT_A_CONTROL = FOCUSED + ":not(select):not(input):not(textarea)"
+
+
+def control_safe_shortcuts(app_dir: Path) -> list[dict]:
+    """Each notebook shortcut on FOCUSED disabled and bound again everywhere but on form controls."""
+    schema = app_dir / "schemas" / "@jupyterlab" / "notebook-extension" / "tracker.json"
+    if not schema.is_file():
+        return []
+    shortcuts = json.loads(schema.read_text(encoding="utf-8")).get("jupyter.lab.shortcuts", [])
+    mine = [s for s in shortcuts if s.get("selector") == FOCUSED]
+    return [{**s, "disabled": True} for s in mine] + [{**s, "selector": FOCUSED_NOT_A_CONTROL} for s in mine]
+
+
+def lab_overrides(app_dir: Path) -> dict:
+    """The course's JupyterLab settings: no news or update pop-ups, projector-sized text, keyboard-safe widgets."""
+    return {
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/apputils-extension:themes": {"overrides": FONT_SIZES},
+        "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": control_safe_shortcuts(app_dir)},
+    }
+
+
+def write_lab_settings(settings_dir: Path, app_dir: Path) -> Path:
+    """Write the course's settings into ``settings_dir``/overrides.d/ (nothing else there is touched)."""
+    path = settings_dir / "overrides.d" / COURSE_SETTINGS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(lab_overrides(app_dir), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def lab_settings_options() -> list[str]:
+    """Install the course's settings for JupyterLab; options for `jupyter lab` if they had to go elsewhere."""
+    from jupyterlab.commands import get_app_dir
+
+    app_dir = Path(get_app_dir())
+    try:
+        write_lab_settings(app_dir / "settings", app_dir)
+        return []
+    except OSError:  # a read-only installation (a shared image): a copy of its settings folder, plus ours
+        own = Path(tempfile.mkdtemp(prefix="soft-power-lab-settings-"))
+        if (app_dir / "settings").is_dir():
+            shutil.copytree(app_dir / "settings", own, dirs_exist_ok=True)
+        write_lab_settings(own, app_dir)
+        return [f"--LabApp.app_settings_dir={own}"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m helpers`` parser with its four subcommands."""
     parser = argparse.ArgumentParser(
@@ -96,7 +152,7 @@ def _report(written: list[Path], out_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if args.command == "lab":
-        cmd = lab_command(extra, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+        cmd = lab_command(lab_settings_options() + extra, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
         os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")

@@ -71,7 +71,8 @@ def _reference_html(source_id: str) -> str:
 def bibliography(ids: Iterable[str], heading: str = "Sources") -> Rich:
     """A bibliography of the given sources, sorted by citation label."""
     unique = sorted(set(ids), key=lambda sid: source(sid)["short"].lower())
-    html = f"<div class='sp-sources'><h4>{esc(heading)}</h4><ul>" + "".join(map(_reference_html, unique)) + "</ul>"
+    # h3: the block sits under a lesson's "## Sources" heading (h2).
+    html = f"<div class='sp-sources'><h3>{esc(heading)}</h3><ul>" + "".join(map(_reference_html, unique)) + "</ul>"
     html += (
         "<p><small>Kinds: <b>official</b> = the body that produced the figure; <b>press</b> = a news report of it; "
         "<b>secondary</b> = a site repeating it; <b>academic</b> = scholarly work. Full list: "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from . import charts, data
-from .display import Rich, esc
+from .display import Rich, esc, feedback_box
 
 PACKAGES = ["jupyterlab", "ipywidgets", "jupyterlab_widgets", "pandas", "altair", "vl-convert-python"]
 FIX_INSTALL = "From the course folder run: pip install -e .  (then restart the kernel)"
@@ -74,7 +74,7 @@ def checks() -> list[Check]:
 def check_environment() -> Rich:
     """A table of checks with a fix for each problem, plus a widget that proves widgets render."""
     rows = checks()
-    html = ["<table class='sp-env'><tr><th></th><th>check</th><th>found</th><th>what to do</th></tr>"]
+    html = ["<table class='sp-env'><tr><th>result</th><th>check</th><th>found</th><th>what to do</th></tr>"]
     for c in rows:
         mark = "<span style='color:#00734a'>✔</span>" if c.ok else "<span style='color:#a34a00'>✘</span>"
         html.append(f"<tr><td>{mark}</td><td>{esc(c.name)}</td><td>{esc(c.detail)}</td><td>{esc(c.fix)}</td></tr>")
@@ -92,8 +92,5 @@ def widget_probe():
 
     from .widgets import CourseBox
 
-    label = w.HTML(
-        "<div class='sp-feedback sp-correct' style='background:#e7f4ec;padding:8px;border-left:4px solid "
-        "#00734a'><b>✔ Widgets work.</b> You can use the quizzes and explorers.</div>"
-    )
+    label = w.HTML(feedback_box("correct", "Widgets work.", "You can use the quizzes and explorers."))
     return CourseBox([label])

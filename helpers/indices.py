@@ -196,6 +196,7 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
     bars = base.mark_bar().encode(
         color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette), legend=None)
     )
+    # "~" drops trailing zeros: a whole score reads 6, not 6.00.
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2~f"))
     return alt.layer(bars, labels).properties(
         width=charts.WIDTH,
@@ -344,27 +345,18 @@ class IndexBuilder(CourseBox):
         validate_weights(dict.fromkeys(RESOURCES, start_weight))
         self.countries = countries
         self.table: pd.DataFrame | None = None
-        style = {"description_width": "130px"}
+        # Number boxes, not ipywidgets sliders: a slider's handle has no accessible name, while a number box
+        # has its <label> and steps by 0.5 with the arrow keys.
+        boxes = {"step": 0.5, "style": {"description_width": "130px"}, "layout": w.Layout(width="230px")}
         self.score_sliders = {
             c: {
-                r: w.FloatSlider(
-                    value=start_score,
-                    min=SCORE_MIN,
-                    max=SCORE_MAX,
-                    step=0.5,
-                    description=r,
-                    style=style,
-                    continuous_update=False,
-                )
+                r: w.BoundedFloatText(value=start_score, min=SCORE_MIN, max=SCORE_MAX, description=r, **boxes)
                 for r in RESOURCES
             }
             for c in countries
         }
         self.weight_sliders = {
-            r: w.FloatSlider(
-                value=start_weight, min=0, max=5, step=0.5, description=r, style=style, continuous_update=False
-            )
-            for r in RESOURCES
+            r: w.BoundedFloatText(value=start_weight, min=0, max=5, description=r, **boxes) for r in RESOURCES
         }
         self.output = w.HTML(layout=w.Layout(width="auto"))
         self.output.add_class("sp-index-output")
@@ -373,10 +365,11 @@ class IndexBuilder(CourseBox):
         note = w.HTML(feedback_box("info", "Your judgement, not data.", esc(NOT_DATA)))
         country_boxes = [w.VBox([w.HTML(f"<b>{esc(c)}</b>"), *self.score_sliders[c].values()]) for c in countries]
         weights = w.VBox([w.HTML("<b>Weights</b> (how much each resource counts)"), *self.weight_sliders.values()])
-        super().__init__([note, w.HBox(country_boxes, layout=w.Layout(flex_flow="row wrap")), weights, self.output])
+        # The ranking comes first, above the sliders, so it stays in view while they move.
+        super().__init__([note, self.output, w.HBox(country_boxes, layout=w.Layout(flex_flow="row wrap")), weights])
         self.update()
 
-    def _sliders(self) -> list[w.FloatSlider]:
+    def _sliders(self) -> list[w.BoundedFloatText]:
         return [s for c in self.score_sliders.values() for s in c.values()] + list(self.weight_sliders.values())
 
     @property

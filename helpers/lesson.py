@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import citations, progress
@@ -34,10 +35,13 @@ class Lesson:
     def check(self, exercise_id: str, answer: Any, record: bool = True) -> Verdict:
         """Feedback on an exercise: not answered yet, correct, or not quite with a reason.
 
-        The result is kept in the student's progress; worked solutions pass ``record=False``.
+        The result is kept in the student's progress. Worked solutions pass ``record=False``: their
+        verdict is not recorded and shows folded under "Show the worked result", closed until opened.
         """
         verdict = grade_exercise(self.material.exercise(exercise_id), answer)
-        if record and verdict.status != "unanswered":
+        if not record:
+            return replace(verdict, worked=True)
+        if verdict.status != "unanswered":
             progress.record_exercise(self.number, exercise_id, verdict.status)
         return verdict
 

@@ -25,7 +25,7 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10
     import tomli as tomllib
 from ._names import UnknownNameError, closest
-from .display import esc, feedback_box
+from .display import WORKED_SUMMARY, WORKED_TEXT, closed_details, esc, feedback_box
 
 
 class MaterialError(ValueError):
@@ -349,6 +349,9 @@ class Verdict:
     headline: str
     detail: str = ""
     source_id: str | None = None
+    # A worked solution's verdict: shown inside a closed <details>, so its answer stays hidden until opened.
+    # (Cell metadata alone does not keep an output collapsed once the cell is run again.)
+    worked: bool = False
 
     @property
     def correct(self) -> bool:
@@ -358,12 +361,15 @@ class Verdict:
         body = esc(self.detail)
         if self.source_id:
             body += f" <small>{esc(citations.cite(self.source_id))}</small>"
-        return feedback_box(self.status, self.headline, body)
+        box = feedback_box(self.status, self.headline, body)
+        return closed_details(WORKED_SUMMARY, box) if self.worked else box
 
     def _repr_html_(self) -> str:
         return self.html()
 
     def __repr__(self) -> str:
+        if self.worked:
+            return WORKED_TEXT
         source = f" {citations.cite(self.source_id)}" if self.source_id else ""
         return f"{self.headline} {self.detail}{source}".strip()
 

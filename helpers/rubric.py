@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import charts
 from .display import esc, feedback_box
-from .widgets import CourseBox
+from .widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
 
 
 class RubricError(ValueError):
@@ -319,8 +319,6 @@ def save_markdown(text: str, name: Any, *, overwrite: bool = False, base: str | 
 
 # ---------------------------------------------------------------- the widget
 
-PLACEHOLDER = "— rate the evidence —"
-
 
 class Rubric(CourseBox):
     """Rate, justify, see the profile, preview and save as Markdown. Saving happens only on a click."""
@@ -331,14 +329,18 @@ class Rubric(CourseBox):
         if not criteria:
             raise RubricError("a rubric needs at least one criterion")
         self.criteria = tuple(criteria)
-        options = [(PLACEHOLDER, None)] + [(f"{i} · {name}", i) for i, name in enumerate(SCALE)]
+        options = [(f"{i} · {name}", i) for i, name in enumerate(SCALE)]
+        # Each control is named after its criterion for screen readers; on screen the heading above says it.
         self.menus = {
-            c.key: w.Dropdown(options=options, value=None, layout=w.Layout(width="260px")) for c in self.criteria
+            c.key: choice_menu(options, f"{c.label}: your rating", layout=w.Layout(width="260px"))
+            for c in self.criteria
         }
         self.texts = {
             c.key: w.Textarea(
                 placeholder="Your evidence and reasoning, with sources "
                 "(e.g. the memo, a poll, a chart from this course).",
+                description=f"{c.label}: your evidence",
+                style=UNSEEN_LABEL,
                 layout=w.Layout(width="98%", height="80px"),
             )
             for c in self.criteria
@@ -392,7 +394,7 @@ class Rubric(CourseBox):
     def rate(self, key: str, rating: int | None) -> None:
         """Set one rating, as a student would."""
         check_ratings({key: rating}, self.criteria)
-        self.menus[key].value = rating
+        set_choice(self.menus[key], rating)
 
     def justify(self, key: str, text: str) -> None:
         """Write one justification, as a student would."""
@@ -425,11 +427,13 @@ class Rubric(CourseBox):
         try:
             path = save_markdown(self.markdown(), self.name.value, overwrite=self.overwrite.value)
         except RubricError as exc:
-            self.status.value = feedback_box(
-                "incorrect", "Not saved.", f"{esc(exc)} Your ratings and text are still here."
+            self.status.value = live(
+                feedback_box("incorrect", "Not saved.", f"{esc(exc)} Your ratings and text are still here.")
             )
             return None
-        self.status.value = feedback_box(
-            "correct", "Saved.", f"Your assessment is in {esc(path.name)}, in the folder {esc(path.parent)}."
+        self.status.value = live(
+            feedback_box(
+                "correct", "Saved.", f"Your assessment is in {esc(path.name)}, in the folder {esc(path.parent)}."
+            )
         )
         return path

@@ -4,8 +4,9 @@ Pure functions do the work. :func:`cited` gives every row of a table the
 inline citation of its source; :func:`events_between` picks the dated events
 of some strands (themes) within a span of years; :func:`figures` puts each
 film's or cartoon's figures next to its title and source; :func:`disagreements`
-lists the figures that two sources give differently. :func:`explore_events`
-and :func:`explore_figures` are the views the lessons' explorers redraw:
+lists the figures that two sources give differently. :func:`explore_events`,
+:func:`explore_figures` and :func:`explore_kinds` are the views the lessons' explorers redraw
+(:func:`events_explorer` builds lesson 07's):
 
 >>> h.Explorer(h.screens.explore_events, theme=list(h.screens.THEME_CHOICES), years=(1938, 2020))
 """
@@ -13,6 +14,7 @@ and :func:`explore_figures` are the views the lessons' explorers redraw:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -240,3 +242,53 @@ def explore_figures(measure: str = "China gross (million yuan)", works: str = "f
         parts.append(f"Sources disagree on {row.title}: {row.values}.")
     parts.append(rows[["title", "value", "unit", "as_of", "source", "note"]])
     return parts
+
+
+def _start_years(events: pd.DataFrame) -> pd.Series:
+    return events["date"].astype(str).str[:4].astype(int)
+
+
+def kinds_between(events: pd.DataFrame, years: tuple[int, int]) -> list[str]:
+    """The kinds of event (``kind`` in data/events.csv) with at least one event starting within ``years``."""
+    _require(events, "date", "kind")
+    first, last = _years(years)
+    return sorted(events.loc[_start_years(events).between(first, last), "kind"].dropna().unique())
+
+
+def explore_kinds(events: pd.DataFrame, kind: str = "all kinds", years: tuple[int, int] = (2024, 2025)) -> Any:
+    """The events explorer's view: a timeline of one kind of event (or all kinds) and a table of them.
+
+    Each row is labelled with its source, so an event that several sources date differently shows once
+    per source.
+    """
+    _require(events, "date", "kind", "title", "source_id")
+    first, last = _years(years)
+    chosen = events[_start_years(events).between(first, last)]
+    if kind != "all kinds":
+        chosen = chosen[chosen["kind"] == kind]
+    if chosen.empty:
+        return f"No events of kind '{kind}' between {first} and {last} in the course data."
+    shown = cited(chosen.sort_values("date", kind="stable"))
+    shown = shown.assign(label=shown["title"] + " (" + shown["date"] + ", " + shown["source_id"].map(_short) + ")")
+    chart = charts.timeline(
+        shown, title=f"Events, {first}-{last}", label="label", colour="kind", colour_title="kind of event"
+    )
+    if last - first <= 6:
+        chart = chart.configure_axisX(tickCount="year")  # one tick a year on a short time span
+    table = shown[["date", "title", "kind", "place", "source"]].rename(columns={"title": "event"})
+    return [chart, table]
+
+
+def events_explorer(
+    events: pd.DataFrame | None = None, years: tuple[int, int] = (2024, 2025), span: tuple[int, int] = (1938, 2025)
+) -> Any:
+    """An explorer of ``events`` (default: data/events.csv) by kind and years, starting on ``years``.
+
+    Its menu offers only the kinds with events in ``years``, so no first choice comes up empty; the
+    years can then be widened across ``span``.
+    """
+    from .widgets import Explorer, RangeInput
+
+    events = data.load("events") if events is None else events
+    kinds = ["all kinds", *kinds_between(events, years)]
+    return Explorer(partial(explore_kinds, events), kind=kinds, years=RangeInput(years, *span, "years"))

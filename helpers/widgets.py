@@ -14,9 +14,10 @@ from typing import Any
 import altair as alt
 import ipywidgets as w
 import pandas as pd
+import traitlets
 
 from . import charts, progress
-from .display import Rich, esc, feedback_box
+from .display import Rich, esc, feedback_box, show_table
 from .material import Activity, Question, Verdict, grade_item, grade_question, lesson_numbers, material
 
 STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
@@ -31,7 +32,7 @@ class CourseBox(w.VBox):
     css_class = "sp-widget"
 
     def __init__(self, children: Sequence[w.Widget] = (), **kwargs: Any) -> None:
-        super().__init__(list(children), **kwargs)
+        super().__init__([*children, _course_style()], **kwargs)
         self.add_class("sp-widget")
         self.add_class(self.css_class)
 
@@ -41,8 +42,27 @@ class CourseBox(w.VBox):
         return bundle
 
 
+# ipywidgets gives HTML text the line height of one control (28 px): paragraphs and table rows that wrap
+# then take double spacing. Course widgets read as text; the rule applies inside them only.
+COURSE_STYLE = (
+    "<style>.sp-widget .widget-html-content {line-height: 1.45}"
+    ".sp-widget .sp-table td, .sp-widget .sp-table th {padding: 3px 10px 3px 0; vertical-align: top}"
+    ".sp-widget .sp-table th {text-align: left}</style>"
+)
+
+
+def _course_style() -> w.HTML:
+    """A widget that draws nothing and carries COURSE_STYLE (a <style> applies where it is, however hidden)."""
+    return w.HTML(COURSE_STYLE, layout=w.Layout(display="none"))
+
+
 def _html(value: str = "") -> w.HTML:
     return w.HTML(value=value, layout=w.Layout(width="auto"))
+
+
+def live(html: str) -> str:
+    """``html`` in a polite live region, so a screen reader announces feedback when it appears."""
+    return f"<div role='status' aria-live='polite'>{html}</div>" if html else ""
 
 
 def _score_html(correct: int, answered: int, total: int) -> str:
@@ -82,7 +102,8 @@ class Quiz(CourseBox):
                 [prompt, self.radios[i], self.buttons[i], self.feedback[i]], layout=w.Layout(margin="0 0 8px 0")
             )
             rows.append(row.add_class("sp-question"))
-        super().__init__([_html(f"<h4>{esc(title)}</h4>"), self.score, *rows, self.reset_button])
+        # h3: the quiz sits under the lesson's "## Check your understanding" heading (h2).
+        super().__init__([_html(f"<h3>{esc(title)}</h3>"), self.score, *rows, self.reset_button])
         self._update_score()
 
     def answer(self, index: int, choice: str | None) -> Verdict:
@@ -100,7 +121,7 @@ class Quiz(CourseBox):
         chosen = self.radios[index].value if choice is ... else choice
         verdict = grade_question(question, chosen)
         self.verdicts[index] = verdict if verdict.status != "unanswered" else None
-        self.feedback[index].value = verdict.html()
+        self.feedback[index].value = live(verdict.html())
         self._update_score()
         if self.lesson and verdict.status != "unanswered":
             progress.record_question(self.lesson, question.id, str(chosen), verdict.correct)
@@ -131,6 +152,26 @@ class Quiz(CourseBox):
 
 
 PLACEHOLDER = "— choose —"
+# A label kept for screen readers but given no width on screen (ipywidgets renders a <label for=...>).
+UNSEEN_LABEL = {"description_width": "0px"}
+
+
+def choice_menu(options: Sequence[Any], label: str, shown: bool = False, **kwargs: Any) -> w.Dropdown:
+    """A menu that starts at "— choose —" (value None) and carries ``label`` as its accessible name.
+
+    ``options`` are values or (text, value) pairs. The label shows on screen only when ``shown``.
+    """
+    style = {"description_width": "initial"} if shown else UNSEEN_LABEL
+    return w.Dropdown(options=[(PLACEHOLDER, None), *options], index=0, description=label, style=style, **kwargs)
+
+
+def set_choice(menu: w.Dropdown, value: Any) -> None:
+    """Choose ``value`` in a :func:`choice_menu`; None goes back to "— choose —"."""
+    menu.value = value
+    if value is None:
+        # ipywidgets turns value None into "nothing selected" (a blank menu): select the placeholder by index,
+        # which leaves the value None.
+        menu.index = 0
 
 
 class Sorter(CourseBox):
@@ -145,11 +186,12 @@ class Sorter(CourseBox):
         self.feedback = [_html() for _ in activity.items]
         rows = []
         for i, item in enumerate(activity.items):
+            # With one dimension its name would only repeat the prompt on screen; screen readers still get it.
             menus = {
-                d.name: w.Dropdown(
-                    options=[(PLACEHOLDER, None)] + [(o, o) for o in d.options],
-                    value=None,
-                    description=d.name if len(activity.dimensions) > 1 else "",
+                d.name: choice_menu(
+                    [(o, o) for o in d.options],
+                    f"Item {i + 1}: {d.name}",
+                    shown=len(activity.dimensions) > 1,
                     layout=w.Layout(width="auto"),
                 )
                 for d in activity.dimensions
@@ -177,26 +219,32 @@ class Sorter(CourseBox):
             valid = [v for _, v in menu.options if v is not None]
             if option is not None and option not in valid:
                 raise ValueError(f"{option!r} is not an option for {name!r}; options: {valid}")
-            menu.value = option
+            set_choice(menu, option)
 
     def check(self) -> list[Verdict]:
         """Grade every item and show per-item feedback and the score."""
         verdicts = []
         for item, menus, box in zip(self.activity.items, self.dropdowns, self.feedback):
             verdict = grade_item(item, {name: menu.value for name, menu in menus.items()})
-            box.value = verdict.html()
+            box.value = live(verdict.html())
             verdicts.append(verdict)
         right = sum(v.correct for v in verdicts)
         answered = sum(v.status != "unanswered" for v in verdicts)
-        self.score.value = _score_html(right, answered, len(verdicts))
-        if self.lesson and answered:
+        score = _score_html(right, answered, len(verdicts))
+        # Only a complete sorting counts in progress: with some items still on "— choose —" the feedback
+        # shows, but the activity is not marked done.
+        left = len(verdicts) - answered
+        if self.lesson and not left:
             progress.record_activity(self.lesson, self.activity.id, right, len(verdicts))
+        if answered and left:
+            score += feedback_box("info", "Not finished yet.", f"Sort the other {left} item(s) to complete it.")
+        self.score.value = live(score)
         return verdicts
 
     def reset(self) -> None:
         for menus, box in zip(self.dropdowns, self.feedback):
             for menu in menus.values():
-                menu.value = None
+                set_choice(menu, None)
             box.value = ""
         self.score.value = ""
 
@@ -206,7 +254,7 @@ def to_html(result: Any) -> str:
     if isinstance(result, alt.TopLevelMixin):
         return charts.to_html(result)
     if isinstance(result, pd.DataFrame):
-        return result.to_html(index=False, escape=True, na_rep="", classes="sp-table", border=0)
+        return show_table(result).html
     if isinstance(result, Rich):
         return result.html
     if isinstance(result, (list, tuple)):
@@ -255,20 +303,65 @@ class Explorer(CourseBox):
             self.output.value = feedback_box("info", "Nothing to show for this choice.", esc(exc))
 
 
+class RangeInput(w.HBox):
+    """A (first, last) pair of whole numbers in two labelled number boxes: "years from [2024] to [2025]".
+
+    It replaces ipywidgets' IntRangeSlider in the course: the slider's two handles have no accessible
+    name (a screen reader announces unnamed sliders), while each number box has its <label> and takes
+    the arrow keys. ``value`` is always ordered (first <= last) and within [low, high].
+    """
+
+    value = traitlets.Tuple(traitlets.Int(), traitlets.Int())
+
+    def __init__(self, value: tuple[int, int], low: int, high: int, description: str) -> None:
+        first, last = value
+        if not low <= first <= last <= high:
+            raise ValueError(f"{description}: {value!r} must be an ordered pair between {low} and {high}")
+        boxes = {"min": low, "max": high, "style": {"description_width": "initial"}, "layout": w.Layout(width="auto")}
+        self.first = w.BoundedIntText(value=first, description=f"{description} from", **boxes)
+        self.last = w.BoundedIntText(value=last, description="to", **boxes)
+        super().__init__([self.first, self.last])
+        self.add_class("sp-range")
+        self.value = (first, last)
+        self._syncing = False
+        for box in (self.first, self.last):
+            box.observe(self._from_boxes, names="value")
+        self.observe(self._to_boxes, names="value")
+
+    def _from_boxes(self, _change: Any) -> None:
+        if not self._syncing:
+            self.value = tuple(sorted((self.first.value, self.last.value)))
+
+    def _to_boxes(self, change: Any) -> None:
+        # One change of ``value`` sets both boxes: the guard keeps the first box's change from firing alone.
+        self._syncing = True
+        try:
+            self.first.value, self.last.value = change["new"]
+        finally:
+            self._syncing = False
+
+
 def _control(name: str, spec: Any) -> w.ValueWidget:
     label = name.replace("_", " ")
     style = {"description_width": "initial"}
-    if isinstance(spec, w.ValueWidget):
+    if isinstance(spec, (w.ValueWidget, RangeInput)):
         return spec
     if isinstance(spec, bool):
         return w.Checkbox(value=spec, description=label, style=style)
     if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec):
-        return w.IntRangeSlider(value=spec, min=spec[0], max=spec[1], description=label, style=style)
+        return RangeInput(spec, spec[0], spec[1], label)
     if isinstance(spec, (list, tuple)) and spec:
         return w.Dropdown(options=list(spec), description=label, style=style)
     raise TypeError(
         f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, not {spec!r}"
     )
+
+
+# Room between the progress table's columns, so its headers do not run together.
+PROGRESS_STYLE = (
+    "<style>.sp-progress th, .sp-progress td {padding: 4px 14px 4px 0; text-align: left; vertical-align: top}"
+    ".sp-progress th {border-bottom: 1px solid #767676}</style>"
+)
 
 
 class ProgressView(CourseBox):
@@ -290,14 +383,14 @@ class ProgressView(CourseBox):
     def refresh(self) -> None:
         progress.last_problem = None
         rows = progress.summary(progress.read(), {n: material(n) for n in lesson_numbers()})
-        self.table.value = progress.report(rows).html
+        self.table.value = PROGRESS_STYLE + progress.report(rows).html
         where = f"Saved on this computer only, in {esc(progress.default_path())}."
         problem = f" <b>Note:</b> {esc(progress.last_problem)}" if progress.last_problem else ""
         self.status.value = f"<small>{where}{problem}</small>"
 
     def reset(self) -> None:
         if not self.confirm.value:
-            self.status.value = feedback_box("info", "Tick the box first: a reset cannot be undone.")
+            self.status.value = live(feedback_box("info", "Tick the box first: a reset cannot be undone."))
             return
         progress.reset()
         self.confirm.value = False

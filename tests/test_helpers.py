@@ -6,7 +6,9 @@ import helpers as h
 from helpers import charts, citations, material
 from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
 
+import json
 import math
+import re
 
 import altair as alt
 import numpy as np
@@ -253,6 +255,20 @@ def test_verdict_html_escapes_everything_from_data():
     assert "<script>" not in html and "&lt;script&gt;" in html
     html = grade_exercise(number_exercise(), HOSTILE)._repr_html_()
     assert "<img" not in html
+
+
+def test_worked_solution_verdict_is_closed_and_its_text_gives_nothing_away(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFT_POWER_PROGRESS", str(tmp_path / "progress.json"))
+    lesson = h.Lesson("00")
+    answer = 66  # the right answer to exercise 0.1
+    shown = lesson.check("0.1", answer)
+    worked = lesson.check("0.1", answer, record=False)
+    assert worked.status == shown.status == "correct" and worked.worked and not shown.worked
+    html = worked._repr_html_()
+    assert html.startswith("<details class='sp-worked'><summary>Show the worked result</summary>")
+    assert html.endswith("</details>") and " open" not in html.split(">", 1)[0]
+    assert shown.html() in html  # the same feedback, folded away
+    assert repr(worked) == "[Worked result: hidden until you open it.]" and repr(shown).startswith("Correct.")
 
 
 # ---------------------------------------------------------------- lesson material files
@@ -597,3 +613,172 @@ def test_explorer_draws_layered_charts_too():
         who=["China", "Russia"],
     )
     assert "sp-chart-image" in explorer.output.value  # h.bar returns a LayerChart (bars plus labels)
+
+
+# ---------------------------------------------------------------- what students see in the widgets
+
+
+def _controls(widget) -> list:
+    """Every widget inside ``widget`` (itself included), depth first."""
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _controls(child)
+    return found
+
+
+def _course_widgets():
+    from helpers.rubric import Rubric
+
+    quiz = h.Lesson("00").quiz()
+    explorer = h.Explorer(
+        lambda country, years, wide: country, country=["China", "Russia"], years=(1938, 2020), wide=True
+    )
+    return [quiz, h.Sorter(_activity()), explorer, h.indices.IndexBuilder(), Rubric(), h.Lesson("00").progress()]
+
+
+def test_every_control_of_every_course_widget_has_an_accessible_name():
+    import ipywidgets as w
+
+    named = (w.Dropdown, w.Text, w.Textarea, w.Checkbox, w.BoundedIntText, w.BoundedFloatText, w.Button)
+    for widget in _course_widgets():
+        controls = _controls(widget)
+        # ipywidgets draws a slider's handle with role="slider" and no name: the course uses number boxes.
+        slider_kinds = (w.IntSlider, w.FloatSlider, w.IntRangeSlider, w.FloatRangeSlider)
+        sliders = [c for c in controls if isinstance(c, slider_kinds)]
+        assert not sliders, f"{type(widget).__name__} has unnamed slider handles"
+        unnamed = [c for c in controls if isinstance(c, named) and not c.description.strip()]
+        assert not unnamed, f"{type(widget).__name__}: controls without a name: {unnamed}"
+        # Radio buttons are named by their option labels.
+        for radio in (c for c in controls if isinstance(c, w.RadioButtons)):
+            assert all(str(label).strip() for label in radio._options_labels)
+
+
+def test_sorter_and_rubric_menus_start_at_choose_and_go_back_there():
+    from helpers.rubric import Rubric
+    from helpers.widgets import PLACEHOLDER
+
+    sorter, rubric = h.Sorter(_activity()), Rubric()
+    menus = [m for row in sorter.dropdowns for m in row.values()] + list(rubric.menus.values())
+    # index 0 is the placeholder shown; ipywidgets' value=None alone would leave the menu blank (index None).
+    assert all(m.index == 0 and m.label == PLACEHOLDER and m.value is None for m in menus)
+    sorter.choose(0, tone="critical")
+    rubric.rate(rubric.criteria[0].key, 3)
+    assert sorter.dropdowns[0]["tone"].label == "critical" and rubric.ratings[rubric.criteria[0].key] == 3
+    sorter.reset()
+    rubric.rate(rubric.criteria[0].key, None)
+    assert all(m.index == 0 and m.label == PLACEHOLDER for m in menus)
+    assert sorter.dropdowns[0]["tone"].description == "Item 1: tone"  # its name for a screen reader
+
+
+def test_a_partly_sorted_activity_is_not_marked_done(tmp_path, monkeypatch):
+    from helpers import progress
+
+    monkeypatch.setenv("SOFT_POWER_PROGRESS", str(tmp_path / "progress.json"))
+    sorter = h.Sorter(_activity(), lesson="01")
+    sorter.choose(0, tone="critical", kind="opinion")
+    sorter.check()
+    assert "activities" not in progress.read()["lessons"].get("01", {})
+    assert "Not finished yet." in sorter.score.value and "Sort the other 1 item(s)" in sorter.score.value
+    sorter.choose(1, tone="optimistic", kind="evidence")
+    sorter.check()
+    assert progress.read()["lessons"]["01"]["activities"]["a"] == {"correct": 2, "total": 2}
+    assert "Not finished" not in sorter.score.value
+    unrecorded = h.Sorter(_activity())  # outside a lesson: the same feedback, nothing recorded
+    unrecorded.choose(0, tone="critical", kind="opinion")
+    unrecorded.check()
+    assert "Not finished yet." in unrecorded.score.value
+    unrecorded.choose(1, tone="optimistic", kind="evidence")
+    unrecorded.check()
+    assert "Not finished" not in unrecorded.score.value
+
+
+def test_feedback_is_announced_to_screen_readers():
+    quiz = h.Lesson("00").quiz()
+    quiz.answer(0, quiz.questions[0].answer)
+    sorter = h.Sorter(_activity())
+    sorter.check()
+    for html in (quiz.feedback[0].value, sorter.feedback[0].value, sorter.score.value):
+        assert html.startswith("<div role='status' aria-live='polite'>"), html[:80]
+
+
+def test_headings_in_widgets_and_sources_sit_under_the_lessons_h2():
+    quiz = h.Lesson("00").quiz()
+    sources = h.Lesson("00").sources().html
+    assert "<h3>Check your understanding</h3>" in quiz.children[0].value and "<h3>Sources for lesson 00</h3>" in sources
+    import ipywidgets as w
+
+    html = "".join(c.value for widget in _course_widgets() for c in _controls(widget) if isinstance(c, w.HTML))
+    assert not re.search(r"<h[1245]\b", html + sources)
+
+
+def test_course_tables_have_no_empty_header_and_no_raw_missing_values():
+    frame = pd.DataFrame({"event": ["a", "b"], "place": ["Moscow", None], "count": pd.array([3, None], dtype="Int64")})
+    table = h.show_table(frame)
+    assert "<th></th>" not in table.html and "&lt;NA&gt;" not in table.html and "NaN" not in table.html
+    assert [m for m in re.findall(r"<th>(.*?)</th>", table.html)] == ["event", "place", "count"]
+    assert "<NA>" not in repr(table)
+    assert h.widgets.to_html(frame) == table.html  # explorers show tables the same way
+    assert "<th></th>" not in h.check_environment().html
+
+
+def test_progress_view_spaces_its_column_headers():
+    view = h.Lesson("00").progress()
+    assert view.table.value.startswith("<style>.sp-progress th") and "padding" in view.table.value
+
+
+def test_range_input_keeps_an_ordered_pair_within_bounds():
+    from helpers.widgets import RangeInput
+
+    years = RangeInput((2024, 2025), 1938, 2025, "years")
+    assert years.first.description == "years from" and years.last.description == "to"
+    years.first.value = 2030  # above the maximum: the box clamps it
+    assert years.value == (2025, 2025)
+    years.first.value, years.last.value = 2000, 1990  # typed the wrong way round
+    assert years.value == (1990, 2000)
+    years.value = (1950, 1960)
+    assert (years.first.value, years.last.value) == (1950, 1960)
+    with pytest.raises(ValueError, match="between 1938 and 2025"):
+        RangeInput((1900, 2025), 1938, 2025, "years")
+
+
+def test_events_explorer_offers_only_kinds_with_events_in_its_range():
+    events = h.load("events")
+    explorer = h.screens.events_explorer(events)
+    kinds = explorer.controls["kind"].options[1:]
+    start = events["date"].str[:4].astype(int)
+    assert explorer.values == {"kind": "all kinds", "years": (2024, 2025)}
+    for kind in kinds:
+        assert ((events["kind"] == kind) & start.between(2024, 2025)).any(), kind
+    assert set(events["kind"]) - set(kinds), "some kinds have no event in 2024-2025: they are left out"
+    for kind in kinds:
+        explorer.set(kind=kind)
+        assert "No events" not in explorer.output.value and "&lt;NA&gt;" not in explorer.output.value
+    assert "<th>source</th>" in explorer.output.value and "source_id" not in explorer.output.value
+
+
+def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
+    from helpers.__main__ import COURSE_SETTINGS, FOCUSED, FONT_SIZES, lab_overrides, write_lab_settings
+
+    app_dir = tmp_path / "lab"
+    schema = app_dir / "schemas" / "@jupyterlab" / "notebook-extension" / "tracker.json"
+    schema.parent.mkdir(parents=True)
+    shortcuts = [
+        {"command": "notebook:move-cursor-down", "keys": ["ArrowDown"], "selector": FOCUSED},
+        {"command": "notebook:run-cell", "keys": ["Ctrl Enter"], "selector": ".jp-Notebook"},
+    ]
+    schema.write_text(json.dumps({"jupyter.lab.shortcuts": shortcuts}), encoding="utf-8")
+    settings = app_dir / "settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text('{"mine": {"keep": true}}', encoding="utf-8")
+    path = write_lab_settings(settings, app_dir)
+    assert path == settings / "overrides.d" / COURSE_SETTINGS
+    assert json.loads((settings / "overrides.json").read_text(encoding="utf-8")) == {"mine": {"keep": True}}
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written == lab_overrides(app_dir)
+    assert written["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    assert written["@jupyterlab/apputils-extension:themes"]["overrides"] == FONT_SIZES
+    moved = written["@jupyterlab/shortcuts-extension:shortcuts"]["shortcuts"]
+    assert moved == [
+        {**shortcuts[0], "disabled": True},
+        {**shortcuts[0], "selector": FOCUSED + ":not(select):not(input):not(textarea)"},
+    ]

@@ -252,3 +252,14 @@ def test_index_builder_shows_a_note_in_static_views():
     from helpers.widgets import STATIC_NOTE
 
     assert ix.IndexBuilder()._repr_mimebundle_()["text/plain"] == STATIC_NOTE
+
+
+def test_index_builder_shows_its_ranking_first_and_whole_scores_as_whole_numbers():
+    builder = ix.IndexBuilder()
+    assert builder.children[1] is builder.output  # under the note, above the score and weight boxes
+    for country in builder.countries:
+        builder.set_score(country, "culture", 6)
+    html = builder.output.value
+    assert ">6.00<" not in html and ">6<" in html  # the chart's value labels
+    builder.set_score("China", "culture", 6.5)
+    assert ">5.5<" in builder.output.value  # China: (6.5 + 5 + 5) / 3 = 5.5

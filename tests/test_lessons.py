@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import helpers
 from helpers import citations
+from helpers.display import WORKED_TEXT
 from helpers.material import material
 
 import re
@@ -15,6 +16,7 @@ from .conftest import LESSONS, ROOT
 # helpers comes first: importing it keeps a slow optional module out of start-up (see helpers/__init__.py).
 SETUP_FIRST_LINE = "import helpers as h  # first: it keeps a slow optional module out of every lesson's start-up"
 SETUP_LAST_LINE = 'lesson = h.Lesson("{n}")'
+SOLUTION_FIRST_LINE = "# Worked solution: open it once you have tried."
 
 CITATION = re.compile(r"\[([^\[\]]*?(?:\d{4}[a-z]?|n\.d\.)[^\[\]]*?)\](?!\()")
 EXERCISE = re.compile(r"^### Exercise (\d+\.\d+)\s*$", re.M)
@@ -111,6 +113,28 @@ def test_exercises_have_starter_check_and_collapsed_solution(notebook):
     for cell in cells:
         if "solution" in cell["metadata"].get("tags", []):
             assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+def test_solutions_stay_closed(notebook):
+    # Code and output collapsed when the lesson opens, and every stored output (which JupyterLab shows again
+    # after Run All, and GitHub or nbviewer always show) folded inside a closed <details>, text form included.
+    path, nb = notebook
+    solutions = [c for c in nb["cells"] if "solution" in c["metadata"].get("tags", [])]
+    assert solutions, f"{path.name}: no worked solution"
+    for cell in solutions:
+        where = f"{path.name} cell {cell['id']}"
+        hidden = cell["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") is True and hidden.get("outputs_hidden") is True, f"{where}: {hidden}"
+        # JupyterLab shows the first line of collapsed code: it must say what the cell is, and no more.
+        assert text(cell).split("\n", 1)[0] == SOLUTION_FIRST_LINE, f"{where}: first line {text(cell)[:80]!r}"
+        assert cell["outputs"], f"{where}: the solution shows no result (run the lesson with helpers execute)"
+        for output in cell["outputs"]:
+            data = output.get("data", {})
+            html = "".join(data.get("text/html", ""))
+            assert output["output_type"] == "execute_result" and re.fullmatch(
+                r"<details class='sp-worked'><summary>[^<]+</summary>.*</details>", html, re.S
+            ), f"{where}: an output outside a closed <details>: {str(output)[:300]}"
+            assert "".join(data.get("text/plain", "")) == WORKED_TEXT, f"{where}: the text form gives the answer"
 
 
 def test_quiz_then_sources_close_the_lesson(notebook):

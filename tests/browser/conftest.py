@@ -13,6 +13,8 @@ another Chromium binary.
 
 from __future__ import annotations
 
+from helpers.__main__ import write_lab_settings
+
 import json
 import os
 import secrets
@@ -25,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from jupyterlab.commands import get_app_dir
 
 from ..chromium import launched_chromium, require_chromium
 from ..jupyterlab import free_port, lab_command
@@ -32,10 +35,12 @@ from ..jupyterlab import free_port, lab_command
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LESSONS_ENV = "SP_BROWSER_LESSONS"
-# JupyterLab settings for the test: no autosave (notebooks stay as committed), no news or update checks.
+# JupyterLab settings for the test, on top of the course's own (written as `python -m helpers lab` does):
+# no autosave (notebooks stay as committed).
 OVERRIDES = {
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    # Every cell in the page, however long the lesson: the test counts outputs and reads solution cells.
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 
 # Per-lesson timings in seconds, filled by the test and reported at the end of the run.
@@ -74,6 +79,7 @@ class JupyterLab:
         app_settings = self.base / "app-settings"
         app_settings.mkdir()
         (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=1), encoding="utf-8")
+        write_lab_settings(app_settings, Path(get_app_dir()))  # the course's: no news, fonts, keyboard-safe
         env = dict(os.environ)
         for name, folder in (
             ("JUPYTER_CONFIG_DIR", "config"),
@@ -192,7 +198,7 @@ def chromium_browser():
 @pytest.fixture(scope="module")
 def browser_context(chromium_browser):
     """One browser context for all lessons, so JupyterLab's scripts come from its cache after the first."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 720})  # a classroom projector
     try:
         yield context
     finally:
@@ -202,7 +208,7 @@ def browser_context(chromium_browser):
 def timing_report() -> str:
     if not TIMINGS:
         return ""
-    phases = ["open", "run", "checks", "interact", "shot", "close", "total"]
+    phases = ["open", "run", "checks", "interact", "axe", "shot", "close", "total"]
     width = max(len("all lessons"), *(len(name) for name in TIMINGS)) + 2
     lines = [f"{'lesson':<{width}}" + "".join(f"{p:>9}" for p in phases)]
     for name, t in TIMINGS.items():

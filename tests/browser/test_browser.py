@@ -1,25 +1,38 @@
 """Every lesson in a real browser: JupyterLab in headless Chromium, as a student uses it.
 
-For each notebook in lessons/ this opens it in JupyterLab, clears its outputs, runs
-all cells and checks what the student sees: no error output, every chart drawn,
-every course widget rendered (not shown as text), no failed network request and no
-error in the kernel, also from a widget callback. Then it answers the quiz wrongly
-and rightly, changes each explorer's first dropdown and sorts an item in each
-sorter, checking the feedback each time. A screenshot of each lesson goes to
-tests/browser/artifacts/, and the time per lesson is printed at the end of the run.
+One pass per lesson, which runs the lesson once and makes every check on that run:
+
+1. Open the lesson without running it: every committed chart is drawn (a course chart is
+   ``figure.sp-chart img.sp-chart-image``, an image JupyterLab shows in an untrusted notebook) and
+   nothing of a worked solution is visible.
+2. Clear all outputs and Run All, then check what the student sees: no error output, every chart
+   drawn, every course widget rendered (not shown as text), no worked solution visible (its code
+   stays collapsed and its result stays closed under "Show the worked result", which still opens),
+   no chart label cut short with "…", no failed network request and no error in the kernel, also
+   from a widget callback.
+3. As a student: answer the quiz wrongly and rightly, change each explorer's first dropdown, sort
+   an item in each sorter, checking the feedback each time; then the same with the keyboard alone
+   (Tab, arrows, Enter, Space) on the second quiz question, one sorter item and one explorer.
+4. axe-core audits the page: a serious or critical violation inside course content (outputs and
+   Markdown) fails the test; JupyterLab's own violations are printed for information.
+5. Screenshots at 1280x720 of the lesson's first chart and first course widget, and one of the
+   whole notebook, go to tests/browser/artifacts/; the time per lesson is printed at the end.
 """
 
 from __future__ import annotations
 
+from helpers.display import WORKED_SUMMARY, closed_details
 from helpers.material import Material, material
 from helpers.widgets import STATIC_NOTE
 
+import base64
+import html
 import json
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -29,7 +42,7 @@ pytestmark = pytest.mark.browser
 
 LESSONS = lesson_paths()
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-CHART_MARK = "<figure class='sp-chart'"
+SVG_MIME = "image/svg+xml"
 RUN_TIMEOUT = 300  # seconds for Run All on one lesson
 RENDER_TIMEOUT = 20  # seconds for charts and widgets to appear once the kernel is idle
 CLICK_TIMEOUT = 15  # seconds for a widget to answer a click
@@ -56,7 +69,9 @@ WIDGET_REPR = re.compile(r"^\s*(VBox|HBox|Box|Quiz|Sorter|Explorer|CourseBox|HTM
 SNAPSHOT_JS = """(sel) => {
   const panel = document.querySelector(sel.notebook);
   if (!panel) return null;
-  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim());
+  // A cell whose code is collapsed (a worked solution) shows no prompt: its output shows that it ran.
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .filter(e => !e.closest('.jp-Placeholder')).map(e => e.textContent.trim());
   const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
   return {
     cells: panel.querySelectorAll('.jp-Cell').length,
@@ -67,6 +82,11 @@ SNAPSHOT_JS = """(sel) => {
   };
 }"""
 
+# A course chart (the contract between helpers.charts and this test): an <img> inside <figure class="sp-chart">.
+CHART_IMG = "figure.sp-chart img.sp-chart-image"
+# The first line of every worked solution, which JupyterLab shows while the code is collapsed.
+SOLUTION_FIRST_LINE = "# Worked solution: open it once you have tried."
+
 # What the browser shows: charts drawn, widgets rendered, anything shown as text.
 RENDERED_JS = """(sel) => {
   const panel = document.querySelector(sel.notebook);
@@ -74,24 +94,20 @@ RENDERED_JS = """(sel) => {
   const textual = (o) => { const m = o.getAttribute('data-mime-type') || '';
                            return m.startsWith('text/') || m === 'application/vnd.jupyter.stdout'; };
   const outputs = [...panel.querySelectorAll('.jp-OutputArea-output')];
-  const drawn = (el) => {
-    const img = el.querySelector('figure.sp-chart img.sp-chart-image') || el.querySelector('img');
-    if (img) return img.complete && img.naturalWidth > 0 && img.naturalHeight > 0;
-    const svg = el.querySelector('svg');
-    if (svg) { const r = svg.getBoundingClientRect(); return r.width > 0 && r.height > 0; }
-    return false;
-  };
-  // A course chart is an <img> inside figure.sp-chart (text/html output); drawn once its SVG has decoded.
-  // Charts an explorer draws inside its widget are the widget's, not committed outputs.
-  const svgOutputs = outputs.filter(o => !o.querySelector('.jupyter-widgets')
-                                         && o.querySelector('figure.sp-chart img.sp-chart-image'));
+  const imgDrawn = (img) => img.complete && img.naturalWidth > 0 && img.naturalHeight > 0;
+  const svgDrawn = (el) => { const img = el.querySelector('img'); if (img) return imgDrawn(img);
+                             const svg = el.querySelector('svg'); return !!svg && sized(svg); };
+  const images = [...panel.querySelectorAll(sel.chartImg)];
+  const svgOutputs = outputs.filter(o => o.getAttribute('data-mime-type') === 'image/svg+xml');
   // A rendered widget view has no data-mime-type: its output holds the widget's own element.
   const widgetOutputs = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
   const spWidgets = [...panel.querySelectorAll('.jp-OutputArea-output .sp-widget')]
     .filter(e => !e.parentElement.closest('.sp-widget'));
   return {
-    charts: svgOutputs.length,
-    chartsDrawn: svgOutputs.filter(drawn).length,
+    chartImages: images.length,
+    chartImagesDrawn: images.filter(imgDrawn).length,
+    svgCharts: svgOutputs.length,
+    svgChartsDrawn: svgOutputs.filter(svgDrawn).length,
     htmlCharts: outputs.filter(o => o.querySelector('.vega-embed, [id^="altair-viz"]')).length,
     widgetOutputs: widgetOutputs.length,
     widgetOutputsRendered: widgetOutputs.filter(sized).length,
@@ -102,15 +118,68 @@ RENDERED_JS = """(sel) => {
   };
 }"""
 
+# What of the worked solutions a reader can see: their code, and any output text outside a closed <details>
+# (its summary, the line that opens it, excepted). ``indices`` are the solution cells' positions among all cells.
+SOLUTIONS_JS = """([sel, indices]) => {
+  const panel = document.querySelector(sel.notebook);
+  const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+  const shown = (e) => { const r = e.getBoundingClientRect();
+                         return r.width > 0 && r.height > 0 && e.checkVisibility({visibilityProperty: true}); };
+  const visibleText = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !shown(el) || el.closest('summary')) continue;
+      if (el.closest('details:not([open])')) continue;
+      parts.push(n.textContent.trim());
+    }
+    return parts.join(' ');
+  };
+  return indices.map(i => {
+    const cell = cells[i];
+    if (!cell) return {index: i, missing: true};
+    const editor = cell.querySelector('.jp-InputArea');
+    const placeholder = cell.querySelector('.jp-InputPlaceholder');
+    return {
+      index: i,
+      code: !!editor && shown(editor) ? editor.innerText.slice(0, 200) : '',
+      // Collapsed code shows its first line: the test allows that line only.
+      placeholder: !!placeholder && shown(placeholder) ? placeholder.innerText : '',
+      outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(visibleText).filter(Boolean),
+      summaries: cell.querySelectorAll('.jp-OutputArea-output details > summary').length,
+    };
+  });
+}"""
+
+# Chart text a reader sees: the SVG inside each course chart image (its data: URI) and inline SVG outputs.
+CHART_TEXT_JS = """(sel) => {
+  const panel = document.querySelector(sel.notebook);
+  return {
+    sources: [...panel.querySelectorAll(sel.chartImg)].map(img => img.getAttribute('src') || ''),
+    // JupyterLab shows an image/svg+xml output as an <img> with a data: URI, or as inline SVG.
+    svgImages: [...panel.querySelectorAll(".jp-OutputArea-output[data-mime-type='image/svg+xml'] img")]
+      .map(img => img.getAttribute('src') || ''),
+    inline: [...panel.querySelectorAll(".jp-OutputArea-output[data-mime-type='image/svg+xml'] svg text")]
+      .map(t => t.textContent),
+  };
+}"""
+
 
 @dataclass
 class Expected:
     """What the committed notebook displays: the browser must show as much."""
 
-    code_cells: int
-    charts: int  # course chart outputs (text/html with figure.sp-chart)
+    code_cells: int  # code cells whose code shows (collapsed ones show no prompt)
+    chart_images: int  # course charts in the agreed form: <figure class="sp-chart"> with an <img>
+    svg_charts: int  # image/svg+xml outputs (JupyterLab does not draw them in an untrusted notebook)
     widgets: int  # widget-view outputs
     course_widgets: int  # of which course widgets (they show STATIC_NOTE as their text form)
+    solutions: list[int]  # positions of the worked-solution cells among all cells
+
+    @property
+    def charts(self) -> int:
+        return self.chart_images + self.svg_charts
 
     @classmethod
     def of(cls, path: Path) -> Expected:
@@ -118,16 +187,39 @@ class Expected:
         outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
         data = [o.get("data", {}) for o in outputs]
 
-        def plain(d: dict) -> str:
-            text = d.get("text/plain", "")
-            return "".join(text) if isinstance(text, list) else text
+        def text(d: dict, mime: str) -> str:
+            value = d.get(mime, "")
+            return "".join(value) if isinstance(value, list) else value
 
         return cls(
-            code_cells=sum(c["cell_type"] == "code" for c in nb["cells"]),
-            charts=sum(CHART_MARK in "".join(d.get("text/html", "")) for d in data),
+            code_cells=sum(
+                c["cell_type"] == "code" and not c["metadata"].get("jupyter", {}).get("source_hidden")
+                for c in nb["cells"]
+            ),
+            chart_images=sum(text(d, "text/html").count("sp-chart-image") for d in data),
+            svg_charts=sum(SVG_MIME in d for d in data),
             widgets=sum(WIDGET_MIME in d for d in data),
-            course_widgets=sum(WIDGET_MIME in d and plain(d) == STATIC_NOTE for d in data),
+            course_widgets=sum(WIDGET_MIME in d and text(d, "text/plain") == STATIC_NOTE for d in data),
+            solutions=[
+                i
+                for i, c in enumerate(nb["cells"])
+                if c["cell_type"] == "code" and "solution" in c["metadata"].get("tags", [])
+            ],
         )
+
+
+def cut_labels(chart_text: dict) -> list[str]:
+    """Chart text with the ellipsis Vega-Lite puts on a label cut at its labelLimit."""
+    texts = list(chart_text["inline"])
+    for src in chart_text["sources"] + chart_text["svgImages"]:
+        if src.startswith("data:image/svg+xml;base64,"):
+            svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8", errors="replace")
+        elif src.startswith("data:image/svg+xml,"):
+            svg = unquote(src.split(",", 1)[1])
+        else:
+            continue
+        texts += [html.unescape(t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+    return sorted({squash(t) for t in texts if "…" in t})
 
 
 @dataclass
@@ -213,7 +305,7 @@ class LessonPage:
         self.page, self.watch, self.name = page, watch, name
         self.problems: list[str] = []
         self.notes: list[str] = []
-        self.sel = {"notebook": NOTEBOOK, "errors": ERROR_OUTPUTS}
+        self.sel = {"notebook": NOTEBOOK, "errors": ERROR_OUTPUTS, "chartImg": CHART_IMG}
 
     def snapshot(self) -> dict | None:
         return self.page.evaluate(SNAPSHOT_JS, self.sel)
@@ -245,8 +337,6 @@ class LessonPage:
             15,
         )
         assert cleared, f"{self.name}: Clear Outputs of All Cells left outputs or execution counts: {self.snapshot()}"
-        # Collapsed cells (the worked solutions) show no execution count: expand them to see every count.
-        self.command("View", "notebook:show-all-cell-code")
         self.command("Run", "runmenu:run-all")
         last = {"state": None, "since": time.monotonic()}
 
@@ -288,7 +378,7 @@ class LessonPage:
         def complete():
             r = self.page.evaluate(RENDERED_JS, self.sel)
             done = (
-                r["chartsDrawn"] >= expected.charts
+                r["chartImagesDrawn"] + r["svgChartsDrawn"] >= expected.charts
                 and r["widgetOutputsRendered"] >= expected.widgets
                 and r["spWidgets"] >= expected.course_widgets
             )
@@ -296,10 +386,11 @@ class LessonPage:
 
         # After an error the run stopped early: what is missing will not come, so do not wait for it.
         r = poll(complete, 1 if unrun else RENDER_TIMEOUT) or self.page.evaluate(RENDERED_JS, self.sel)
-        if r["chartsDrawn"] != expected.charts or r["charts"] != expected.charts:
+        shown, drawn = r["chartImages"] + r["svgCharts"], r["chartImagesDrawn"] + r["svgChartsDrawn"]
+        if shown != expected.charts or drawn != expected.charts:
             self.problems.append(
-                f"charts: the committed notebook has {expected.charts} chart outputs; the browser shows "
-                f"{r['charts']} chart outputs, {r['chartsDrawn']} of them drawn"
+                f"charts after Run All: the committed notebook has {expected.charts} chart outputs; the browser "
+                f"shows {shown}, {drawn} of them drawn"
             )
         if r["htmlCharts"]:
             self.problems.append(
@@ -323,6 +414,63 @@ class LessonPage:
             if WIDGET_REPR.match(text):
                 self.problems.append(f"a widget is shown as its text repr: {text[:120]!r}")
         return not unrun and not state["errors"]
+
+    def check_first_open(self, expected: Expected) -> None:
+        """Before anything runs: every committed chart drawn, nothing of a worked solution visible."""
+
+        def drawn():
+            r = self.page.evaluate(RENDERED_JS, self.sel)
+            return r if r["chartImagesDrawn"] >= expected.charts else None
+
+        r = poll(drawn, RENDER_TIMEOUT if expected.charts else 0) or self.page.evaluate(RENDERED_JS, self.sel)
+        if r["chartImagesDrawn"] != expected.charts:
+            svg = (
+                f"; {expected.svg_charts} of them are image/svg+xml outputs, which JupyterLab does not draw "
+                "in a notebook it does not trust"
+                if expected.svg_charts
+                else ""
+            )
+            self.problems.append(
+                f"charts on first open (before running): the committed notebook has {expected.charts} chart "
+                f"outputs; {r['chartImagesDrawn']} are drawn as {CHART_IMG}{svg}"
+            )
+        self.check_solutions_closed(expected, "on first open")
+
+    def check_solutions_closed(self, expected: Expected, when: str) -> None:
+        """No worked solution's code or result visible: 0 visible solution outputs."""
+        for cell in self.page.evaluate(SOLUTIONS_JS, [self.sel, expected.solutions]):
+            where = f"worked solution (cell {cell['index'] + 1}) {when}"
+            if cell.get("missing"):
+                self.problems.append(f"{where}: the cell is not in the page")
+                continue
+            if cell["code"]:
+                self.problems.append(f"{where}: its code is visible: {squash(cell['code'])[:120]!r}")
+            shown_line = squash(cell["placeholder"].replace("\u2022", ""))
+            if shown_line and shown_line != SOLUTION_FIRST_LINE:
+                self.problems.append(f"{where}: its collapsed code shows {shown_line[:120]!r}")
+            for text in cell["outputs"]:
+                self.problems.append(f"{where}: its output is visible: {squash(text)[:160]!r}")
+            if when == "after Run All" and not cell["summaries"]:
+                self.problems.append(f"{where}: no {WORKED_SUMMARY!r} line: the solution did not run or show")
+
+    def open_first_solution(self, expected: Expected) -> None:
+        """A student who clicks "Show the worked result" sees the verdict."""
+        if not expected.solutions:
+            return
+        cell = self.page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").nth(expected.solutions[0])
+        summary = cell.locator(".jp-OutputArea-output details > summary", has_text=WORKED_SUMMARY)
+        if summary.count() != 1:
+            self.problems.append(f"the first worked solution has no {WORKED_SUMMARY!r} line to open its result")
+            return
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        if not poll(lambda: cell.locator(".sp-feedback.sp-correct").first.is_visible(), 5, 0.1):
+            self.problems.append(f"clicking {WORKED_SUMMARY!r} did not show the solution's 'Correct' verdict")
+        summary.click()  # closed again, as it was
+
+    def check_chart_labels(self) -> None:
+        for label in cut_labels(self.page.evaluate(CHART_TEXT_JS, self.sel)):
+            self.problems.append(f"a chart label is cut short: {label!r}")
 
     # ------------------------------------------------------------ as a student
 
@@ -443,6 +591,146 @@ class LessonPage:
                     f"sorter {i + 1}: the score after 'Check my sorting'",
                 )
 
+    # ------------------------------------------------------------ with the keyboard alone
+
+    def focused(self) -> dict:
+        return self.page.evaluate(
+            """() => { const e = document.activeElement;
+                       return {tag: e ? e.tagName : '', type: e ? (e.type || '') : '',
+                               text: e ? (e.innerText || e.value || '').trim().slice(0, 80) : ''}; }"""
+        )
+
+    def tab_to(self, is_target, what: str, limit: int = 80) -> bool:
+        """Press Tab until ``is_target(focused element)``; say so if it is never reached."""
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            if is_target(self.focused()):
+                return True
+        self.problems.append(f"keyboard: {what} was not reached with Tab ({limit} presses)")
+        return False
+
+    def keyboard_quiz(self, lesson: Material) -> None:
+        """Question 2 of the quiz answered rightly with Tab, arrows and Enter."""
+        quiz = self.page.locator(f"{NOTEBOOK} .sp-quiz").first
+        rows = quiz.locator(".sp-question")
+        if quiz.count() == 0 or rows.count() < 2:
+            self.notes.append("keyboard: no quiz with two questions to answer")
+            return
+        row = rows.nth(1)
+        row.scroll_into_view_if_needed()
+        prompt = squash(row.locator(".widget-html").first.text_content())
+        question = next((q for q in lesson.questions if squash(q.prompt) in prompt), None)
+        if question is None:
+            self.problems.append(f"keyboard: quiz question 2 ({prompt!r}) is not in data/lessons/{lesson.number}.toml")
+            return
+        # The starting point: the end of question 1, where a keyboard user arrives after answering it.
+        rows.nth(0).locator("button").first.focus()
+        if not self.tab_to(lambda f: f["type"] == "radio", "quiz question 2's choices"):
+            return
+        self.page.keyboard.press("Space")  # Tab lands on the first choice; Space selects it
+        for _ in range(question.choices.index(question.answer)):
+            self.page.keyboard.press("ArrowDown")
+        if not self.tab_to(lambda f: f["tag"] == "BUTTON" and f["text"] == "Check", "quiz question 2's Check"):
+            return
+        self.page.keyboard.press("Enter")
+        self.wait_for(row.locator(".sp-feedback.sp-correct"), "keyboard: quiz question 2 answered rightly")
+
+    def keyboard_sorter(self, lesson: Material) -> None:
+        """Item 2 of the first sorter sorted with Tab and arrows, checked with Space."""
+        sorter = self.page.locator(f"{NOTEBOOK} .sp-sorter").first
+        rows = sorter.locator(".sp-item")
+        if sorter.count() == 0 or rows.count() < 2:
+            self.notes.append("keyboard: no sorter with two items")
+            return
+        row = rows.nth(1)
+        row.scroll_into_view_if_needed()
+        text = re.sub(r"^2\.\s*", "", squash(row.locator(".widget-html").first.text_content()))
+        match = next(((a, it) for a in lesson.activities for it in a.items if squash(it.text) == text), None)
+        if match is None:
+            self.problems.append(f"keyboard: sorter item 2 ({text[:60]!r}) is not in data/lessons")
+            return
+        activity, item = match
+        rows.nth(0).locator("select").last.focus()
+        for dimension in activity.dimensions:
+            if not self.tab_to(lambda f: f["tag"] == "SELECT", f"sorter item 2, menu {dimension.name!r}", 3):
+                return
+            wanted = item.answer[dimension.name][0]
+            for _ in range(len(dimension.options) + 1):
+                # ipywidgets writes option texts with no-break spaces
+                shown = self.page.evaluate("() => document.activeElement.selectedOptions[0].text")
+                if shown.replace("\xa0", " ") == wanted:
+                    break
+                self.page.keyboard.press("ArrowDown")
+        if not self.tab_to(lambda f: f["tag"] == "BUTTON" and "Check my sorting" in f["text"], "Check my sorting", 200):
+            return
+        self.page.keyboard.press("Space")
+        if not self.wait_for(row.locator(".sp-feedback.sp-correct"), "keyboard: sorter item 2 sorted rightly"):
+            chosen = row.locator("select").evaluate_all("ss => ss.map(s => s.selectedOptions[0]?.text)")
+            self.notes.append(f"keyboard sorter: item 2 reads {chosen}, wanted {item.answer}; {row.inner_text()!r}")
+
+    def keyboard_explorer(self) -> None:
+        """The first explorer's first menu changed with an arrow key."""
+        explorer = self.page.locator(f"{NOTEBOOK} .sp-explorer").first
+        if explorer.count() == 0 or explorer.locator("select").count() == 0:
+            self.notes.append("keyboard: no explorer with a menu")
+            return
+        explorer.scroll_into_view_if_needed()
+        output = explorer.locator(".sp-explorer-output")
+        select = explorer.locator("select").first
+        select.focus()  # the starting point: its first menu
+        before = output.inner_html()
+        key = "ArrowUp" if select.evaluate("s => s.selectedIndex === s.options.length - 1") else "ArrowDown"
+        self.page.keyboard.press(key)
+        if not poll(lambda: output.inner_html() != before, CLICK_TIMEOUT, 0.1):
+            self.problems.append(f"keyboard: pressing {key} on the first explorer's menu did not change its output")
+
+    # ------------------------------------------------------------ accessibility and screenshots
+
+    def audit(self) -> None:
+        """axe-core on the page: serious or critical violations in course content fail, the rest is listed."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        violations = Axe().run(self.page).response["violations"]
+        targets = [n["target"][0] for v in violations for n in v["nodes"]]
+        targets = [t if isinstance(t, str) else t[0] for t in targets]
+        inside = self.page.evaluate(
+            """(targets) => targets.map(t => { let e = null; try { e = document.querySelector(t); } catch (x) {}
+                 return !!e && !!e.closest('.jp-OutputArea-output, .jp-RenderedMarkdown'); })""",
+            targets,
+        )
+        k = 0
+        for v in violations:
+            ours = []
+            for node in v["nodes"]:
+                if inside[k]:
+                    ours.append(squash(node.get("html", ""))[:160])
+                k += 1
+            interface = len(v["nodes"]) - len(ours)
+            if ours and v["impact"] in ("serious", "critical"):
+                self.problems.append(
+                    f"axe {v['id']} ({v['impact']}) in course content, {len(ours)} node(s): {v['help']}; "
+                    + " | ".join(ours[:3])
+                )
+            elif ours:
+                self.notes.append(f"axe {v['id']} ({v['impact']}) in course content, {len(ours)} node(s): {ours[0]}")
+            if interface:
+                self.notes.append(f"axe {v['id']} ({v['impact']}) in JupyterLab's interface, {interface} node(s)")
+
+    def shots(self, stem: str) -> None:
+        """1280x720 views of the lesson's first chart and first course widget, as a projector shows them."""
+        self.page.set_viewport_size({"width": 1280, "height": 720})
+        for what, selector in (
+            ("chart", f"{NOTEBOOK} {CHART_IMG}, {NOTEBOOK} .jp-OutputArea-output[data-mime-type='image/svg+xml']"),
+            ("widget", f"{NOTEBOOK} .jp-OutputArea-output .sp-widget"),
+        ):
+            found = self.page.locator(selector)
+            if found.count() == 0:
+                self.notes.append(f"no {what} to photograph")
+                continue
+            found.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+            self.page.wait_for_timeout(300)
+            self.page.screenshot(path=str(ARTIFACTS / f"{stem}-first-{what}.png"))
+
     def screenshot(self, path: Path) -> None:
         """The whole notebook in one image: the viewport is made as tall as the notebook."""
         height = self.page.evaluate(f"""() => {{
@@ -478,10 +766,14 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
 
     try:
         view.open(url, expected.code_cells)
+        view.check_first_open(expected)
         lap("open")
         state = view.clear_and_run_all()
         lap("run")
         ran = view.check_run(state, expected)
+        view.check_solutions_closed(expected, "after Run All")
+        view.open_first_solution(expected)
+        view.check_chart_labels()
         lap("checks")
         if not ran:
             view.notes.append("quiz, explorers and sorters not tried: the lesson did not run cleanly")
@@ -489,13 +781,19 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
             view.quiz(lesson)
             view.explorers()
             view.sorters(lesson)
+            view.keyboard_quiz(lesson)
+            view.keyboard_sorter(lesson)
+            view.keyboard_explorer()
         lap("interact")
+        view.audit()
+        lap("axe")
     except Exception as exc:  # report it together with what the page and the kernel said so far
         view.problems.append(f"stopped: {type(exc).__name__}: {exc}")
     finally:
         mark = time.perf_counter()
         ARTIFACTS.mkdir(exist_ok=True)
         try:
+            view.shots(path.stem)
             view.screenshot(ARTIFACTS / f"{path.stem}.png")
         except Exception as exc:  # a screenshot is for people; its failure must not hide the real result
             view.notes.append(f"screenshot failed: {exc}")
@@ -523,3 +821,71 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
             f"tests/browser/artifacts/{path.stem}.png)\n- " + "\n- ".join(problems),
             pytrace=False,
         )
+
+
+def _svg_chart_output(label: str) -> dict:
+    """A display_data output in the course's chart form, its SVG carrying one text ``label``."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#ddd"/>'
+        f'<text x="5" y="30">{html.escape(label)}</text></svg>'
+    )
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    figure = (
+        f'<figure class="sp-chart"><img class="sp-chart-image" src="{src}" alt="A test chart: {html.escape(label)}">'
+        "<details class='sp-chart-data'><summary>Data</summary><table><tr><th>x</th></tr></table></details></figure>"
+    )
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": figure, "text/plain": label}}
+
+
+def test_the_checks_see_course_charts_cut_labels_and_open_solutions(request):
+    # The checks of the lesson pass on a hand-made notebook: two charts in the agreed form (one with a label
+    # cut short), a solution whose result is folded away and one whose result shows. Opened, not run.
+    require_browser_tools()
+    lab = request.getfixturevalue("lab")
+    context = request.getfixturevalue("browser_context")
+    closed = {
+        "output_type": "execute_result",
+        "execution_count": 3,
+        "metadata": {},
+        "data": {
+            "text/html": closed_details(WORKED_SUMMARY, "<p>The answer is 42.</p>"),
+            "text/plain": "[Worked result: hidden until you open it.]",
+        },
+    }
+    shown = {"output_type": "stream", "name": "stdout", "text": "The answer is 43.\n"}
+    solution = {"jupyter": {"source_hidden": True, "outputs_hidden": False}, "tags": ["solution"]}
+
+    def code(source, outputs, metadata=None, n=1):
+        return {"cell_type": "code", "id": f"c{n}", "metadata": metadata or {}, "execution_count": n,
+                "source": source, "outputs": outputs}  # fmt: skip
+
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "cells": [
+            {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": "# 99 · A test"},
+            code("chart_a", [_svg_chart_output("Russia, 2015")], n=1),
+            code("chart_b", [_svg_chart_output("global median (39 countries) on Russia, 2…")], n=2),
+            code(f"{SOLUTION_FIRST_LINE}\nlesson.check('x', 42, record=False)", [closed], solution, n=3),
+            code("print(43)  # gives itself away", [shown], solution, n=4),
+        ],
+    }
+    path = lab.root / "99_checks.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    page = context.new_page()
+    view = LessonPage(page, Watch(), path.name)
+    try:
+        expected = Expected.of(path)
+        assert (expected.chart_images, expected.svg_charts, expected.solutions) == (2, 0, [3, 4])
+        view.open(f"{lab.url}/lab/workspaces/checks/tree/{path.name}?reset&token={lab.token}", expected.code_cells)
+        view.check_first_open(expected)
+        view.check_chart_labels()
+    finally:
+        page.close()
+        lab.shutdown_sessions()
+    assert view.problems == [
+        "worked solution (cell 5) on first open: its collapsed code shows 'print(43) # gives itself away'",
+        "worked solution (cell 5) on first open: its output is visible: 'The answer is 43.'",
+        "a chart label is cut short: 'global median (39 countries) on Russia, 2…'",
+    ]
