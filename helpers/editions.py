@@ -314,7 +314,9 @@ def interactive_part(cell: NotebookNode) -> Interactive | None:
     )
     for call in calls:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        if name not in _CALLS:
+        if name.endswith("_explorer"):  # a ready-made explorer from the package, e.g. h.screens.events_explorer
+            name = "Explorer"
+        elif name not in _CALLS:
             continue
         first = call.args[0] if call.args else None
         ident = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
@@ -329,9 +331,10 @@ def _spoken_list(words: list[str]) -> str:
 
 def explorer_line(part: Interactive) -> str:
     """The one line that stands for an explorer on paper, naming its controls."""
-    controls = _spoken_list([c.replace("_", " ") for c in part.controls]) if part.controls else "its settings"
+    named = _spoken_list([c.replace("_", " ") for c in part.controls]) if part.controls else ""
+    controls = f"the {named}" if named else "its settings"
     return (
-        f"In JupyterLab, this explorer lets you change the {controls} and redraws its chart or table at once; "
+        f"In JupyterLab, this explorer lets you change {controls} and redraws its chart or table at once; "
         "run the lesson to explore beyond what is printed here."
     )
 
