@@ -97,7 +97,8 @@ RENDERED_JS = """(sel) => {
   const imgDrawn = (img) => img.complete && img.naturalWidth > 0 && img.naturalHeight > 0;
   const svgDrawn = (el) => { const img = el.querySelector('img'); if (img) return imgDrawn(img);
                              const svg = el.querySelector('svg'); return !!svg && sized(svg); };
-  const images = [...panel.querySelectorAll(sel.chartImg)];
+  // Charts an explorer draws inside its widget are the widget's, not committed outputs.
+  const images = [...panel.querySelectorAll(sel.chartImg)].filter(img => !img.closest('.jupyter-widgets'));
   const svgOutputs = outputs.filter(o => o.getAttribute('data-mime-type') === 'image/svg+xml');
   // A rendered widget view has no data-mime-type: its output holds the widget's own element.
   const widgetOutputs = outputs.filter(o => o.querySelector(':scope > .jupyter-widgets'));
