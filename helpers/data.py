@@ -65,8 +65,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+PACKAGED_DATA = Path(__file__).resolve().parent / "_data"
+"""Where a wheel or non-editable install puts the data (pyproject.toml force-includes ``data/`` there)."""
+
+CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
+"""The repository's ``data/``, used by an editable install or a checkout, so edits show at once."""
+
+
 def data_dir() -> Path:
-    """The folder holding the course data: ``$SOFT_POWER_DATA`` or the repository's ``data/``."""
+    """The folder holding the course data: ``$SOFT_POWER_DATA``, the packaged copy or the checkout's ``data/``."""
     override = os.environ.get(DATA_ENV)
     if override:
         path = Path(override).expanduser()
@@ -76,14 +83,14 @@ def data_dir() -> Path:
                 "(no datapackage.json there). Unset it to use the course's own data/."
             )
         return path
-    path = Path(__file__).resolve().parent.parent / "data"
-    if not (path / "datapackage.json").is_file():
-        raise DataError(
-            f"the course data folder was not found at {path}. Install the course with "
-            "'pip install -e .' from a copy of the repository, or set "
-            f"{DATA_ENV} to the folder that holds datapackage.json."
-        )
-    return path
+    for path in (PACKAGED_DATA, CHECKOUT_DATA):
+        if (path / "datapackage.json").is_file():
+            return path
+    raise DataError(
+        f"the course data was found neither at {CHECKOUT_DATA} nor at {PACKAGED_DATA}. Reinstall the "
+        "course (pip install -e . from a copy of the repository, or pip install of its wheel), or set "
+        f"{DATA_ENV} to the folder that holds datapackage.json."
+    )
 
 
 @lru_cache(maxsize=8)
