@@ -30,9 +30,9 @@ def _package(name: str) -> Check:
 
 def _python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    ok = sys.version_info >= (3, 10)
+    ok = sys.version_info >= (3, 11)
     return Check(
-        "Python", ok, version, "" if ok else "Install Python 3.10 or newer and make a new virtual environment."
+        "Python", ok, version, "" if ok else "Install Python 3.11 or newer and make a new virtual environment."
     )
 
 
