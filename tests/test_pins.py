@@ -77,3 +77,15 @@ def test_installs_use_the_pins():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -c constraints.txt -e . &&" in readme  # the start command
     assert 'pip install -c constraints.txt -e ".[test]"' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_tested_lower_bounds_are_pyprojects_lower_bounds():
+    from packaging.version import Version
+
+    tested = pins(ROOT / ".ci" / "lower-bounds.txt")
+    for req in declared():
+        if req.marker and not req.marker.evaluate():
+            continue
+        lower = [Version(s.version) for s in req.specifier if s.operator == ">="]
+        assert canonical(req.name) in tested, f"{req.name} is missing from .ci/lower-bounds.txt"
+        assert lower == [Version(tested[canonical(req.name)])], f"{req} vs .ci/lower-bounds.txt"
