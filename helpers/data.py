@@ -1,9 +1,18 @@
 """The course data: find it, load a table typed by its schema, validate everything.
 
-Tables are CSV files in ``data/`` described by ``data/datapackage.json`` (the
-Frictionless Data Package convention). ``load(name)`` reads one table, checks
-every cell against the schema and returns a typed DataFrame; any problem is a
-:class:`DataError` naming the file, the row, the column and what was expected.
+Tables are CSV files in ``data/`` described by ``data/datapackage.json``, a
+standard Frictionless Data Package (``frictionless validate data/datapackage.json``
+checks it; the test suite runs that validator). ``load(name)`` reads one table,
+checks every cell against the schema and returns a typed DataFrame; any problem
+is a :class:`DataError` naming the file, the row, the column and what was expected.
+
+Why this module checks the data itself rather than calling Frictionless: every
+lesson loads tables, and Frictionless is a heavy dependency that is slow to import
+(it stays in the test extra). The checks below apply the same descriptor rules
+(types, required, enum, pattern, minimum/maximum, unique and primary keys, foreign
+keys) and say more than Frictionless in two places, marked where they are:
+a partial date must exist on the calendar (a pattern cannot reject 2025-02-30), and
+every message is written for a student, naming file, row and column.
 """
 
 from __future__ import annotations
@@ -25,6 +34,9 @@ from ._names import UnknownNameError
 
 DATA_ENV = "SOFT_POWER_DATA"
 """Environment variable that points the course at another copy of ``data/``."""
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+"""The Table Schema ``pattern`` of a date that may be partial: YYYY, YYYY-MM or YYYY-MM-DD."""
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TRUE = {"true", "yes", "1"}
@@ -53,8 +65,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+PACKAGED_DATA = Path(__file__).resolve().parent / "_data"
+"""Where a wheel or non-editable install puts the data (pyproject.toml force-includes ``data/`` there)."""
+
+CHECKOUT_DATA = Path(__file__).resolve().parent.parent / "data"
+"""The repository's ``data/``, used by an editable install or a checkout, so edits show at once."""
+
+
 def data_dir() -> Path:
-    """The folder holding the course data: ``$SOFT_POWER_DATA`` or the repository's ``data/``."""
+    """The folder holding the course data: ``$SOFT_POWER_DATA``, the packaged copy or the checkout's ``data/``."""
     override = os.environ.get(DATA_ENV)
     if override:
         path = Path(override).expanduser()
@@ -64,14 +83,14 @@ def data_dir() -> Path:
                 "(no datapackage.json there). Unset it to use the course's own data/."
             )
         return path
-    path = Path(__file__).resolve().parent.parent / "data"
-    if not (path / "datapackage.json").is_file():
-        raise DataError(
-            f"the course data folder was not found at {path}. Install the course with "
-            "'pip install -e .' from a copy of the repository, or set "
-            f"{DATA_ENV} to the folder that holds datapackage.json."
-        )
-    return path
+    for path in (PACKAGED_DATA, CHECKOUT_DATA):
+        if (path / "datapackage.json").is_file():
+            return path
+    raise DataError(
+        f"the course data was found neither at {CHECKOUT_DATA} nor at {PACKAGED_DATA}. Reinstall the "
+        "course (pip install -e . from a copy of the repository, or pip install of its wheel), or set "
+        f"{DATA_ENV} to the folder that holds datapackage.json."
+    )
 
 
 @lru_cache(maxsize=8)
@@ -143,10 +162,15 @@ def _convert(text: str, field: dict[str, Any]) -> tuple[Any, str | None]:
         if problem is None and len(text) != 10:
             problem = "expected a full date YYYY-MM-DD"
         return (text if problem is None else None), problem and f"{problem}, got {text!r}"
-    if field.get("format") == "partial-date":
+    if _is_partial_date(field):
+        # More than Frictionless: the pattern alone accepts days that do not exist (2025-02-30).
         problem = _check_partial_date(text)
         return (text if problem is None else None), problem and f"{problem}, got {text!r}"
     return text, None
+
+
+def _is_partial_date(field: dict[str, Any]) -> bool:
+    return field.get("constraints", {}).get("pattern") == PARTIAL_DATE_PATTERN
 
 
 def _check_constraints(value: Any, field: dict[str, Any]) -> str | None:
@@ -154,7 +178,7 @@ def _check_constraints(value: Any, field: dict[str, Any]) -> str | None:
     if "enum" in c and value not in c["enum"]:
         allowed = ", ".join(repr(v) for v in c["enum"])
         return f"{value!r} is not an allowed value; allowed: {allowed}"
-    if "pattern" in c and not re.fullmatch(c["pattern"], str(value)):
+    if "pattern" in c and not _is_partial_date(field) and not re.fullmatch(c["pattern"], str(value)):
         return f"{value!r} does not match the pattern {c['pattern']}"
     if "minimum" in c and value < c["minimum"]:
         return f"{value!r} is below the minimum {c['minimum']}"
@@ -167,18 +191,28 @@ def _keys(spec: str | list[str]) -> list[str]:
     return [spec] if isinstance(spec, str) else list(spec)
 
 
+class _Unreadable(DataError):
+    """A table file that cannot be read at all (missing, not UTF-8): one problem for the whole file."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 def _read_rows(name: str) -> tuple[str, list[str], list[dict[str, str]]]:
     res = resource(name)
     path = data_dir() / res["path"]
     if not path.is_file():
-        raise DataError(f"{res['path']}: the file is missing from {data_dir()}")
+        raise _Unreadable(Problem(res["path"], None, None, f"the file is missing from {data_dir()}"))
     try:
         with open(path, encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             rows = list(reader)
             header = list(reader.fieldnames or [])
     except UnicodeDecodeError as exc:
-        raise DataError(f"{res['path']}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        raise _Unreadable(
+            Problem(res["path"], None, None, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        ) from exc
     return res["path"], header, rows
 
 
@@ -246,7 +280,13 @@ def _foreign_key_problems(name: str, rows: list[dict[str, Any]]) -> list[Problem
         col = _keys(fk["fields"])[0]
         target = fk["reference"]["resource"]
         target_col = _keys(fk["reference"]["fields"])[0]
-        valid = {r[target_col] for r in _checked_rows(target)}
+        valid = _key_values(target, target_col)
+        if valid is None:
+            target_file = resource(target)["path"]
+            problems.append(
+                Problem(file, None, col, f"cannot be checked because {target_file} cannot be read (see its problems)")
+            )
+            continue
         for number, row in enumerate(rows, start=1):
             value = row.get(col)
             if value is not None and value not in valid:
@@ -254,6 +294,21 @@ def _foreign_key_problems(name: str, rows: list[dict[str, Any]]) -> list[Problem
                     Problem(file, number, col, f"{value!r} is not a {target_col} in {resource(target)['path']}")
                 )
     return problems
+
+
+def _key_values(name: str, column: str) -> set[Any] | None:
+    """The values a foreign key may point at; None when the target table cannot be read.
+
+    A target with broken cells still offers the keys it has, so one bad row there does not
+    turn every reference to it into a problem: its own problems are reported under its name.
+    """
+    try:
+        rows, found = _typed_rows(name)
+    except _Unreadable:
+        return None
+    if any(p.row is None for p in found):  # a missing or unexpected column: no rows were read
+        return None
+    return {r[column] for r in rows if r.get(column) is not None}
 
 
 def _checked_rows(name: str) -> list[dict[str, Any]]:
@@ -271,11 +326,12 @@ def _report(problems: list[Problem], limit: int = 10) -> str:
 
 
 def problems(name: str) -> list[Problem]:
-    """Every schema, key and foreign-key problem in one table (empty when it is valid)."""
-    rows, found = _typed_rows(name)
-    if found:
-        return found
-    return _foreign_key_problems(name, rows)
+    """Every schema, key and foreign-key problem in one table (empty when it is valid); never raises for bad data."""
+    try:
+        rows, found = _typed_rows(name)
+    except _Unreadable as exc:
+        return [exc.problem]
+    return found + _foreign_key_problems(name, rows)
 
 
 _DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
@@ -308,5 +364,26 @@ def records(name: str) -> list[dict[str, Any]]:
 
 
 def validate_all() -> dict[str, list[Problem]]:
-    """Problems per table, for every table (an empty list means valid)."""
-    return {name: problems(name) for name in tables()}
+    """Problems per table, for every table (an empty list means valid).
+
+    It reports rather than raises: a broken table (even one others refer to) gets its own
+    problems, and a descriptor that cannot be read is reported under ``datapackage.json``.
+    """
+    try:
+        names = tables()
+    except (DataError, OSError, ValueError, KeyError, TypeError) as exc:
+        return {"datapackage.json": [_descriptor_problem(exc)]}
+    found: dict[str, list[Problem]] = {}
+    for name in names:
+        try:
+            found[name] = problems(name)
+        except (KeyError, TypeError) as exc:  # this table's entry in the descriptor is malformed
+            found[name] = [_descriptor_problem(exc, name)]
+    return found
+
+
+def _descriptor_problem(exc: Exception, table: str | None = None) -> Problem:
+    if isinstance(exc, DataError):
+        return Problem("datapackage.json", None, None, str(exc))
+    where = f"the entry of table {table!r}" if table else "the file"
+    return Problem("datapackage.json", None, None, f"{where} cannot be read as a data package ({exc!r})")

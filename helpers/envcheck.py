@@ -30,27 +30,29 @@ def _package(name: str) -> Check:
 
 def _python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    ok = sys.version_info >= (3, 10)
+    ok = sys.version_info >= (3, 11)
     return Check(
-        "Python", ok, version, "" if ok else "Install Python 3.10 or newer and make a new virtual environment."
+        "Python", ok, version, "" if ok else "Install Python 3.11 or newer and make a new virtual environment."
     )
 
 
 def _data() -> Check:
     try:
         folder = data.data_dir()
-        broken = {t: p for t, p in data.validate_all().items() if p}
-    except Exception as exc:  # report, do not crash: this check exists to explain failures
+    except data.DataError as exc:  # no data folder at all: the install is incomplete
         return Check("course data", False, str(exc), FIX_INSTALL)
-    if broken:
-        first = next(iter(broken.values()))[0]
-        return Check(
-            "course data",
-            False,
-            f"{len(broken)} table(s) fail validation, e.g. {first}",
-            "Restore data/ from the repository (git checkout data/).",
-        )
-    return Check("course data", True, f"{len(data.tables())} tables, all valid, in {folder}")
+    broken = {table: found for table, found in data.validate_all().items() if found}
+    if not broken:
+        return Check("course data", True, f"{len(data.tables())} tables, all valid, in {folder}")
+    # Name the broken files: reinstalling would not repair an edited or damaged data file.
+    files = sorted({p.file for found in broken.values() for p in found})
+    first = next(iter(broken.values()))[0]
+    return Check(
+        "course data",
+        False,
+        f"problems in {', '.join(files)} (in {folder}); the first: {first}",
+        f"Correct {', '.join(files)} where named, or restore the course's copy (git checkout data/{files[0]}).",
+    )
 
 
 def _charts() -> Check:

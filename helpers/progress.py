@@ -1,21 +1,26 @@
 """A student's progress, kept on their own machine: quiz answers, exercise results, activities.
 
-Progress lives in one small JSON file in a per-user data folder (or wherever
-``$SOFT_POWER_PROGRESS`` points). Writes are atomic (a temporary file, then a
-rename), so a crash never leaves half a file. A file that is corrupt or is not
-a course progress file is set aside under a new name, never deleted, and the
-course starts a fresh one. Recording never raises into a lesson: if the file
-cannot be written, the widget still works and the progress view says why.
-Nothing is sent anywhere.
+Progress lives in a small SQLite database (Python's standard ``sqlite3``) in a per-user data
+folder, or wherever ``$SOFT_POWER_PROGRESS`` points. Why SQLite: a student with two lessons
+open records answers from two kernels at once, and a read-modify-write of one JSON file lets
+one kernel overwrite the other's answer. SQLite writes one row per answer inside a
+transaction and makes a second writer wait for the first (a busy timeout) instead of
+losing either, so nothing is lost and a crash never leaves half a record; it needs no lock
+files of ours and no extra package. A progress.json from earlier versions of the course is
+imported once and kept beside it (renamed, never deleted). A file that is corrupt or is not
+a course progress store is set aside under a new name, never deleted, and the course starts
+a fresh one. Recording never raises into a lesson: if the store cannot be written, the
+widget still works and the progress view says why. Nothing is sent anywhere.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
-import tempfile
 import time
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,75 +28,44 @@ from .display import Rich, esc
 
 PROGRESS_ENV = "SOFT_POWER_PROGRESS"
 FORMAT = "soft-power-companion-progress"
-VERSION = 1
+VERSION = 2
+BUSY_TIMEOUT = 30.0
+"""Seconds a kernel waits for another kernel's write to finish before giving up (and saying so)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    lesson TEXT NOT NULL, section TEXT NOT NULL, key TEXT NOT NULL,
+    entry TEXT NOT NULL, recorded REAL NOT NULL,
+    PRIMARY KEY (lesson, section, key)
+);
+CREATE TABLE IF NOT EXISTS course (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 last_problem: str | None = None
 """Why the last read or write did not work as planned (shown by the progress view)."""
 
 
 def default_path() -> Path:
-    """The per-user file: $SOFT_POWER_PROGRESS, else the platform's user data folder."""
+    """The per-user store: $SOFT_POWER_PROGRESS, else the platform's user data folder."""
     override = os.environ.get(PROGRESS_ENV)
     if override:
         return Path(override).expanduser()
+    return _user_folder() / "progress.sqlite3"
+
+
+def _user_folder() -> Path:
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "soft-power-companion" / "progress.json"
+    return base / "soft-power-companion"
 
 
 def empty() -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "lessons": {}}
-
-
-def _set_aside(path: Path, why: str) -> None:
-    global last_problem
-    target = path.with_name(f"{path.name}.set-aside-{time.strftime('%Y%m%d-%H%M%S')}")
-    counter = 1
-    while target.exists():
-        target = target.with_name(f"{target.name}-{counter}")
-        counter += 1
-    path.rename(target)
-    last_problem = f"{path} was {why}; it was kept as {target.name} and a new progress file was started."
-
-
-def read(path: Path | None = None) -> dict[str, Any]:
-    """The stored progress; a missing file is empty progress, a bad one is set aside."""
-    path = path or default_path()
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return empty()
-    except OSError as exc:
-        _note(f"could not read {path}: {exc.strerror or exc}")
-        return empty()
-    try:
-        store = json.loads(raw)
-    except ValueError:
-        _set_aside(path, "not valid JSON")
-        return empty()
-    if not isinstance(store, dict) or store.get("format") != FORMAT or not isinstance(store.get("lessons"), dict):
-        _set_aside(path, "not a Soft Power Companion progress file")
-        return empty()
-    return store
-
-
-def write(store: dict[str, Any], path: Path | None = None) -> bool:
-    """Save atomically; return False (and note why) if the file cannot be written."""
-    path = path or default_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(store, f, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _note(f"progress could not be saved to {path}: {exc.strerror or exc}")
-        return False
-    return True
 
 
 def _note(problem: str) -> None:
@@ -99,10 +73,141 @@ def _note(problem: str) -> None:
     last_problem = problem
 
 
-def _update(lesson: str, section: str, key: str, entry: dict[str, Any]) -> None:
-    store = read()
-    store["lessons"].setdefault(lesson, {}).setdefault(section, {})[key] = entry
-    write(store)
+def _aside_name(path: Path, label: str) -> Path:
+    target = path.with_name(f"{path.name}.{label}-{time.strftime('%Y%m%d-%H%M%S')}")
+    counter = 1
+    while target.exists():
+        target = target.with_name(f"{target.name}-{counter}")
+        counter += 1
+    return target
+
+
+def _set_aside(path: Path, why: str) -> None:
+    target = _aside_name(path, "set-aside")
+    path.rename(target)
+    _note(f"{path} was {why}; it was kept as {target.name} and a new progress file was started.")
+
+
+def _legacy_entries(raw: str) -> list[tuple[str, str, str, dict]] | None:
+    """The answers in a progress.json of earlier versions, or None if it is not one."""
+    try:
+        store = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(store, dict) or store.get("format") != FORMAT or not isinstance(store.get("lessons"), dict):
+        return None
+    return [
+        (lesson, section, key, entry)
+        for lesson, sections in store["lessons"].items()
+        for section, entries in sections.items()
+        for key, entry in entries.items()
+    ]
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """A connection to a ready store; a JSON progress file in its place is imported, anything else set aside."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    legacy: list[tuple[str, str, str, dict]] = []
+    if path.is_file() and path.stat().st_size and not path.read_bytes()[:16] == _SQLITE_HEADER:
+        raw = path.read_bytes().decode("utf-8", errors="replace")
+        found = _legacy_entries(raw)
+        if found is None:
+            why = "not valid JSON" if _not_json(raw) else "not a Soft Power Companion progress file"
+            _set_aside(path, why)
+        else:
+            legacy = found
+            kept = _aside_name(path, "imported")
+            path.rename(kept)
+            _note(f"progress from {path.name} was imported; the old file is kept as {kept.name}.")
+    elif not path.exists() and path == _user_folder() / "progress.sqlite3":
+        old = path.with_name("progress.json")  # where earlier versions kept progress by default
+        if old.is_file():
+            legacy = _legacy_entries(old.read_text(encoding="utf-8", errors="replace")) or []
+            if legacy:
+                old.rename(_aside_name(old, "imported"))
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        db.executescript(_SCHEMA)
+        db.execute("INSERT OR IGNORE INTO course VALUES ('format', ?)", (FORMAT,))
+        if db.execute("SELECT value FROM course WHERE name = 'format'").fetchone()[0] != FORMAT:
+            raise sqlite3.DatabaseError("another program's database")
+        if legacy:
+            with _transaction(db):
+                for lesson, section, key, entry in legacy:
+                    _put(db, lesson, section, key, entry)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection):
+    """All or nothing; IMMEDIATE takes the write lock at once, so a second kernel waits rather than fails."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _not_json(raw: str) -> bool:
+    try:
+        json.loads(raw)
+    except ValueError:
+        return True
+    return False
+
+
+def _put(db: sqlite3.Connection, lesson: str, section: str, key: str, entry: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO answers VALUES (?, ?, ?, ?, ?) ON CONFLICT (lesson, section, key) "
+        "DO UPDATE SET entry = excluded.entry, recorded = excluded.recorded",
+        (lesson, section, key, json.dumps(entry, ensure_ascii=False, sort_keys=True), time.time()),
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the store; a database that is damaged or not ours is set aside once and a fresh one started."""
+    try:
+        return _open(path)
+    except sqlite3.DatabaseError as exc:
+        if not path.is_file():
+            raise
+        _set_aside(path, f"not a readable course progress store ({exc})")
+        return _open(path)
+
+
+def read(path: Path | None = None) -> dict[str, Any]:
+    """The stored progress as {"lessons": {lesson: {section: {key: entry}}}}; problems give empty progress."""
+    path = path or default_path()
+    store = empty()
+    try:
+        with closing(_connect(path)) as db:
+            rows = db.execute("SELECT lesson, section, key, entry FROM answers ORDER BY lesson, section, key")
+            for lesson, section, key, entry in rows:
+                store["lessons"].setdefault(lesson, {}).setdefault(section, {})[key] = json.loads(entry)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        _note(f"could not read progress from {path}: {exc}")
+    return store
+
+
+def _write(action: str, change) -> bool:
+    """Run one change in a transaction; on failure note why and return False, never raise into a widget."""
+    path = default_path()
+    try:
+        with closing(_connect(path)) as db, _transaction(db):
+            change(db)
+    except (OSError, sqlite3.Error) as exc:
+        _note(f"progress could not be saved to {path} ({action}): {getattr(exc, 'strerror', None) or exc}")
+        return False
+    return True
+
+
+def _update(lesson: str, section: str, key: str, entry: dict[str, Any]) -> bool:
+    return _write(f"{section} {key}", lambda db: _put(db, lesson, section, key, entry))
 
 
 def record_question(lesson: str, question_id: str, choice: str, correct: bool) -> None:
@@ -119,12 +224,10 @@ def record_activity(lesson: str, activity_id: str, correct: int, total: int) -> 
 
 def reset(lesson: str | None = None) -> None:
     """Forget the progress of one lesson, or of all of them."""
-    store = read()
     if lesson is None:
-        store = empty()
+        _write("reset", lambda db: db.execute("DELETE FROM answers"))
     else:
-        store["lessons"].pop(lesson, None)
-    write(store)
+        _write(f"reset {lesson}", lambda db: db.execute("DELETE FROM answers WHERE lesson = ?", (lesson,)))
 
 
 def summary(store: dict[str, Any], lessons: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,8 +3,12 @@
 Run on demand (not part of `pytest`):
 
     .venv/bin/python tests/benchmark.py [--runs 5]
+    .venv/bin/python tests/benchmark.py --suite BEFORE_TREE [AFTER_TREE]
 
-Prints a table and writes it to tests/BENCHMARK.md. Measures:
+The first prints a table and writes it to tests/BENCHMARK.md. The second runs the whole test
+suite (the README's pytest command, with its xdist workers) in each tree (a checkout or
+`git archive` export; default AFTER_TREE: this repository), and writes the wall time, each test
+file's share and each lesson's size into the "Whole suite" section of tests/BENCHMARK.md. The first measures:
 - setup-cell cost in fresh kernels, against a bare `import pandas, altair, ipywidgets`, with and
   without the optional module `rfc3987_syntax` that jsonschema (imported by altair) loads;
 - the whole nbval run over the lessons, against the same number of notebooks that only import the packages;
@@ -164,10 +168,80 @@ def run_lesson(path: Path) -> tuple[float, dict]:
     return elapsed, latency
 
 
+def suite_run(tree: Path) -> tuple[float, dict[str, float], str]:
+    """Wall time of the whole suite in one tree, summed test time per file, and pytest's last line."""
+    import os
+    import xml.etree.ElementTree as ET
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        env = {**os.environ, "PYTHONPATH": str(tree), "IPYTHONDIR": "", "SOFT_POWER_NETWORK_LOG": ""}
+        env = {k: v for k, v in env.items() if v != ""}  # each tree's conftest sets its own
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
+        command += ["-o", "junit_family=xunit1"]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        per_file: dict[str, float] = {}
+        for case in ET.parse(report).iter("testcase"):
+            name = case.get("file") or case.get("classname", "?")
+            per_file[name] = per_file.get(name, 0.0) + float(case.get("time", 0))
+    return wall, per_file, done.stdout.strip().splitlines()[-1]
+
+
+def bench_whole_suite(trees: list[Path]) -> list[str]:
+    runs = [suite_run(tree) for tree in trees]
+    labels = ["before", "after"][: len(trees)]
+    lines = [
+        "## Whole suite (seconds)",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} with `python tests/benchmark.py --suite BEFORE AFTER`:",
+        "the README's test command (`pytest`, two xdist workers) on this machine, browser test included.",
+        "A file's share is its summed test time over all files' summed time (the workers run in parallel).",
+        "",
+        "| | " + " | ".join(labels) + " |",
+        "|---|" + "---|" * len(labels),
+        "| wall time | " + " | ".join(f"{wall:.0f}" for wall, _, _ in runs) + " |",
+        "| result | " + " | ".join(last for _, _, last in runs) + " |",
+        "",
+        "| test file | " + " | ".join(f"{label} s (share)" for label in labels) + " |",
+        "|---|" + "---|" * len(labels),
+    ]
+    files = sorted({f for _, per_file, _ in runs for f in per_file})
+    for f in files:
+        cells = []
+        for _, per_file, _ in runs:
+            total = sum(per_file.values()) or 1
+            cells.append(f"{per_file[f]:.1f} ({100 * per_file[f] / total:.0f} %)" if f in per_file else "-")
+        lines.append(f"| {f} | " + " | ".join(cells) + " |")
+    lines += ["", "| lesson | " + " | ".join(f"{label} size (KB)" for label in labels) + " |"]
+    lines.append("|---|" + "---|" * len(labels))
+    for lesson in sorted({p.name for tree in trees for p in (tree / "lessons").glob("[0-9][0-9]_*.ipynb")}):
+        sizes = [tree / "lessons" / lesson for tree in trees]
+        cells = [f"{p.stat().st_size / 1024:.0f}" if p.is_file() else "-" for p in sizes]
+        lines.append(f"| {Path(lesson).stem} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_section(lines: list[str]) -> None:
+    """Put the whole-suite section into BENCHMARK.md, replacing an earlier one, keeping the rest."""
+    text = OUT.read_text(encoding="utf-8") if OUT.is_file() else "# Benchmark\n"
+    head, marker, tail = text.partition("## Whole suite")
+    rest = tail[tail.find("\n## ") + 1 :] if marker and "\n## " in tail else ""
+    OUT.write_text(head.rstrip() + "\n\n" + "\n".join(lines) + "\n" + ("\n" + rest if rest else ""), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh kernels per setup-cell case")
+    parser.add_argument("--suite", nargs="+", type=Path, metavar="TREE", help="time the whole suite: BEFORE [AFTER]")
     args = parser.parse_args()
+    if args.suite:
+        trees = [t.resolve() for t in args.suite] + ([ROOT] if len(args.suite) == 1 else [])
+        lines = bench_whole_suite(trees)
+        write_section(lines)
+        print("\n".join(lines))
+        return
     lines = [
         "# Benchmark",
         "",

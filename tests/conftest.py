@@ -7,6 +7,7 @@ from helpers import data
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,28 @@ import pytest
 os.environ["SOFT_POWER_PROGRESS"] = str(Path(tempfile.mkdtemp(prefix="sp-test-progress-")) / "progress.json")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The offline guarantee, checked in the kernels nbval (and the browser test) start: they inherit
+# IPYTHONDIR, so each runs tests/netguard.py at start-up and refuses and records any connection
+# outside loopback. setdefault: pytest-xdist's workers inherit the paths the controller chose.
+os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="sp-test-ipython-"))
+os.environ.setdefault("SOFT_POWER_NETWORK_LOG", str(Path(os.environ["IPYTHONDIR"]) / "network-attempts.log"))
+_startup = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup"
+_startup.mkdir(parents=True, exist_ok=True)
+shutil.copyfile(Path(__file__).with_name("netguard.py"), _startup / "00-netguard.py")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any kernel tried the network, even where a lesson caught the error."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller reports once
+        return
+    log = Path(os.environ["SOFT_POWER_NETWORK_LOG"])
+    attempts = log.read_text(encoding="utf-8").splitlines() if log.is_file() else []
+    if attempts:
+        print("\nKernels tried to reach the network (pid, target):\n" + "\n".join(attempts), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -216,6 +216,119 @@ def test_descriptor_is_valid_json_with_a_resource_per_table():
     assert all(r["profile"] == "tabular-data-resource" for r in pkg["resources"])
 
 
+# ---------------------------------------------------------------- the standard validator
+
+
+def frictionless_errors(folder) -> list[tuple[str, str]]:
+    """(error type, message) for every problem the Frictionless validator finds in a data package."""
+    import frictionless
+
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    found = [(e.type, e.message) for e in report.errors]
+    found += [(e.type, e.message) for task in report.tasks for e in task.errors]
+    assert report.valid == (found == [])
+    return found
+
+
+def test_the_standard_validator_accepts_the_course_data():
+    assert frictionless_errors(ROOT / "data") == []
+
+
+def test_every_foreign_key_points_at_a_unique_key():
+    for table in TABLES:
+        for fk in data.schema(table).get("foreignKeys", []):
+            target = data.schema(fk["reference"]["resource"])
+            fields = fk["reference"]["fields"]
+            fields = [fields] if isinstance(fields, str) else fields
+            key = target.get("primaryKey", [])
+            key = [key] if isinstance(key, str) else key
+            unique = [[f["name"]] for f in target["fields"] if f.get("constraints", {}).get("unique")]
+            assert fields == key or fields in unique, f"{table} refers to {fk['reference']}, which is not unique"
+
+
+def test_partial_dates_use_the_standard_pattern():
+    for table in TABLES:
+        for field in data.schema(table)["fields"]:
+            assert field.get("format", "default") in {"default", "email", "uri", "binary", "uuid", "wkt"}
+            if "date" in field["name"] or field["name"] == "as_of":
+                assert field.get("constraints", {}).get("pattern") == data.PARTIAL_DATE_PATTERN, field["name"]
+
+
+@pytest.mark.parametrize(
+    "damage,error_type,ours",
+    [
+        (("polls.csv", 3, "percent", "about half"), "type-error", "expected a number"),
+        (("trade.csv", 2, "source_id", "nobody_2099"), "foreign-key", "is not a source_id in bibliography.csv"),
+        (("events.csv", 5, "date", "2025-13"), "constraint-error", "month 13 does not exist"),
+        (("polls.csv", 1, "measure", "favorable"), "constraint-error", "is not an allowed value"),
+    ],
+    ids=["type", "foreign-key", "partial-date", "enum"],
+)
+def test_both_validators_reject_a_damaged_copy(data_copy, damage, error_type, ours):
+    file, row, column, value = damage
+    set_cell(data_copy / file, row, column, value)
+    assert error_type in {kind for kind, _ in frictionless_errors(data_copy)}
+    table = file.removesuffix(".csv")
+    found = [str(p) for p in data.validate_all()[table]]
+    assert any(f"{file}, row {row} (line {row + 1}), column {column!r}" in p and ours in p for p in found), found
+
+
+def test_only_our_check_knows_the_calendar(data_copy):
+    # The pattern admits day 30 of any month; the course's own check rejects a day that does not exist.
+    set_cell(data_copy / "events.csv", 5, "date", "2025-02-30")
+    assert frictionless_errors(data_copy) == []
+    assert "day 30 does not exist in 2025-02" in str(data.validate_all()["events"][0])
+
+
+def test_a_custom_format_breaks_the_standard_descriptor(data_copy):
+    path = data_copy / "datapackage.json"
+    pkg = json.loads(path.read_text(encoding="utf-8"))
+    pkg["resources"][0]["schema"]["fields"][0]["format"] = "partial-date"
+    path.write_text(json.dumps(pkg), encoding="utf-8")
+    assert frictionless_errors(data_copy) != []
+
+
+# ---------------------------------------------------------------- reporting, never raising
+
+
+def test_validate_all_reports_broken_referenced_tables_without_raising(data_copy):
+    rewrite(data_copy / "bibliography.csv", lambda rows: [row.pop(1) for row in rows])  # drop 'short'
+    (data_copy / "works.csv").unlink()
+    (data_copy / "events.csv").write_bytes(b"event_id,date\n\xff\xfe\n")
+    found = data.validate_all()
+    assert set(found) == set(TABLES)
+    assert "bibliography.csv, column 'short': the column is missing" in [str(p) for p in found["bibliography"]]
+    assert str(found["works"][0]).startswith("works.csv: the file is missing")
+    assert "events.csv: not valid UTF-8" in str(found["events"][0])
+    assert "cannot be checked because bibliography.csv cannot be read" in str(found["polls"][0])
+    assert any("works.csv cannot be read" in str(p) for p in found["work_figures"])
+    assert any("events.csv cannot be read" in str(p) for p in found["event_counts"])
+
+
+def test_one_bad_row_in_a_referenced_table_does_not_flood_the_others(data_copy):
+    set_cell(data_copy / "bibliography.csv", 4, "kind", "pamphlet")
+    found = data.validate_all()
+    assert [p.row for p in found["bibliography"]] == [4]
+    assert sum(len(v) for v in found.values()) == 1
+
+
+def test_validate_all_reports_a_broken_descriptor(data_copy):
+    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    found = data.validate_all()
+    assert list(found) == ["datapackage.json"]
+    assert "cannot be read as a data package" in str(found["datapackage.json"][0])
+
+
+def test_environment_check_names_the_broken_file(data_copy):
+    from helpers import envcheck
+
+    (data_copy / "works.csv").unlink()
+    check = next(c for c in envcheck.checks() if c.name == "course data")
+    assert not check.ok
+    assert "works.csv" in check.detail and "work_figures.csv" in check.detail
+    assert "git checkout data/" in check.fix and "pip install" not in check.fix
+
+
 def test_index_rows_are_consistent():
     idx = helpers.load("soft_power_indices")
     ranked = idx[idx["status"] == "ranked"]
