@@ -114,6 +114,14 @@ def _years(years: Any) -> tuple[int, int]:
     return first, last
 
 
+def reported_events() -> pd.DataFrame:
+    """Every report of an event, one row per event and source: the date, place and account as that source
+    gives them (``event_reports``), with the event's title, kind, theme, country and organisers (``events``).
+    Two sources that date the same event differently are two rows with the same ``event_id``."""
+    events = data.load("events")[["event_id", "title", "kind", "theme", "country", "organisers"]]
+    return data.load("event_reports").merge(events, on="event_id", how="left", validate="many_to_one")
+
+
 def events_between(
     events: pd.DataFrame,
     themes: str | Iterable[str] | None = STRANDS,
@@ -153,7 +161,7 @@ def explore_events(theme: str = "the memo's four strands", years: tuple[int, int
     """The timeline explorer's view: a timeline of the chosen events and a table of them with their sources."""
     themes = _pick(theme, THEME_CHOICES, "theme choice")
     first, last = _years(years)
-    rows = events_between(data.load("events"), themes, (first, last))
+    rows = events_between(reported_events(), themes, (first, last))
     if rows.empty:
         return f"No events of this kind ({theme}) between {first} and {last} in the course data."
     chart = events_chart(rows, f"{_initial_capital(theme)}, {first}-{last}")
