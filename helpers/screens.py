@@ -116,6 +116,14 @@ def _years(years: Any) -> tuple[int, int]:
     return first, last
 
 
+def reported_events() -> pd.DataFrame:
+    """Every report of an event, one row per event and source: the date, place and account as that source
+    gives them (``event_reports``), with the event's title, kind, theme, country and organisers (``events``).
+    Two sources that date the same event differently are two rows with the same ``event_id``."""
+    events = data.load("events")[["event_id", "title", "kind", "theme", "country", "organisers"]]
+    return data.load("event_reports").merge(events, on="event_id", how="left", validate="many_to_one")
+
+
 def events_between(
     events: pd.DataFrame,
     themes: str | Iterable[str] | None = STRANDS,
@@ -155,7 +163,7 @@ def explore_events(theme: str = "the memo's four strands", years: tuple[int, int
     """The timeline explorer's view: a timeline of the chosen events and a table of them with their sources."""
     themes = _pick(theme, THEME_CHOICES, "theme choice")
     first, last = _years(years)
-    rows = events_between(data.load("events"), themes, (first, last))
+    rows = events_between(reported_events(), themes, (first, last))
     if rows.empty:
         return f"No events of this kind ({theme}) between {first} and {last} in the course data."
     chart = events_chart(rows, f"{_initial_capital(theme)}, {first}-{last}")
@@ -280,15 +288,20 @@ def explore_kinds(events: pd.DataFrame, kind: str = "all kinds", years: tuple[in
 
 
 def events_explorer(
-    events: pd.DataFrame | None = None, years: tuple[int, int] = (2024, 2025), span: tuple[int, int] = (1938, 2025)
+    events: pd.DataFrame | None = None, years: tuple[int, int] | None = None, span: tuple[int, int] | None = None
 ) -> Any:
-    """An explorer of ``events`` (default: data/events.csv) by kind and years, starting on ``years``.
+    """An explorer of ``events`` (default: every report of an event, :func:`reported_events`) by kind and years.
 
-    Its menu offers only the kinds with events in ``years``, so no first choice comes up empty; the
-    years can then be widened across ``span``.
+    It starts on ``years`` (default: 2024 to the last year in the data) and its menu offers only the kinds
+    with events there, so no first choice comes up empty; the years can then be widened across ``span``
+    (default: the first to the last year in the data, so next year's events need no code change).
     """
     from .widgets import Explorer, RangeInput
 
-    events = data.load("events") if events is None else events
+    events = reported_events() if events is None else events
+    _require(events, "date", "kind")
+    starts = _start_years(events)
+    span = span or (int(starts.min()), int(starts.max()))
+    years = years or (min(2024, span[1]), span[1])
     kinds = ["all kinds", *kinds_between(events, years)]
     return Explorer(partial(explore_kinds, events), kind=kinds, years=RangeInput(years, *span, "years"))

@@ -87,9 +87,23 @@ def test_conflicting_sources_are_kept_as_separate_rows():
     stalingrad = figures[(figures["work_id"] == "stalingrad") & (figures["measure"] == "box_office")]
     assert sorted(stalingrad["value"]) == [71.9, 72.0]
     assert set(stalingrad["source_id"]) == {"laruelle_luo_2020", "global_times_2018"}
-    events = helpers.load("events")
-    dates = events[events["event_id"] == "cmg_vgtrk_event"].set_index("source_id")["date"]
+    reports = helpers.load("event_reports")
+    dates = reports[reports["event_id"] == "cmg_vgtrk_event"].set_index("source_id")["date"]
     assert dates["cgtn_2025"] == "2025-05-07" and dates["bonds_2025"] == "2025-05-08"
+
+
+def test_events_are_unique_and_every_report_and_count_points_at_one():
+    events = helpers.load("events")
+    assert events["event_id"].is_unique
+    known = set(events["event_id"])
+    for table in ("event_reports", "event_counts"):
+        unknown = set(helpers.load(table)["event_id"]) - known
+        assert not unknown, f"{table} names events not in events.csv: {sorted(unknown)}"
+    reports = helpers.load("event_reports")
+    assert not reports.duplicated(["event_id", "source_id"]).any()
+    # each event's own row cites one of its reports
+    cited = events.merge(reports, on=["event_id", "source_id"], how="left", indicator=True)
+    assert (cited["_merge"] == "both").all(), cited.loc[cited["_merge"] != "both", "event_id"].tolist()
 
 
 def test_load_works_from_any_working_directory(tmp_path, monkeypatch):

@@ -44,7 +44,7 @@ def test_cited_bad_input():
 
 
 def test_events_between_keeps_the_memos_strands_and_years():
-    rows = screens.events_between(h.load("events"))
+    rows = screens.events_between(screens.reported_events())
     assert set(rows["theme"]) <= set(screens.STRANDS)
     years = rows["date"].str[:4].astype(int)
     assert years.min() == 1938 and years.max() == 2020
@@ -56,13 +56,13 @@ def test_events_between_keeps_the_memos_strands_and_years():
 
 
 def test_events_between_keeps_both_dates_when_sources_disagree():
-    rows = screens.events_between(h.load("events"), "ideology", (2012, 2013))
+    rows = screens.events_between(screens.reported_events(), "ideology", (2012, 2013))
     xi = rows[rows["event_id"] == "xi_soviet_collapse_remark"].set_index("source_id")["date"]
     assert xi["cdt_2013"] == "2012-12" and xi["laruelle_luo_2020"] == "2013"
 
 
 def test_events_between_one_theme_all_themes_and_inclusive_ends():
-    events = h.load("events")
+    events = screens.reported_events()
     music = screens.events_between(events, "music", (2015, 2015))
     assert music["event_id"].tolist() == ["victory_parade_2015"]
     everything = screens.events_between(events, None, (1900, 2030))
@@ -82,7 +82,7 @@ def test_events_between_one_theme_all_themes_and_inclusive_ends():
 )
 def test_events_between_bad_input(themes, years, error, message):
     with pytest.raises(error, match=message):
-        screens.events_between(h.load("events"), themes, years)
+        screens.events_between(screens.reported_events(), themes, years)
 
 
 def test_explore_events_draws_a_sourced_timeline_and_table():
@@ -91,11 +91,13 @@ def test_explore_events_draws_a_sourced_timeline_and_table():
     assert h.widgets.to_html(chart).startswith("<figure class='sp-chart'")
     assert count.startswith(f"{len(table)} events")
     assert list(table.columns) == ["date", "until", "event", "theme", "what happened", "source"]
-    assert table["source"].str.startswith("[Laruelle & Luo 2020").all()
+    # the memo's events, and the 2020 parade's date as TASS reported it beside the memo's bare year
+    assert table["source"].str.startswith(("[Laruelle & Luo 2020", "[TASS 2020")).all()
+    assert table["source"].str.startswith("[TASS 2020").sum() == 1
 
 
 def test_events_chart_has_title_source_and_labels_each_source_of_a_disputed_event():
-    rows = screens.events_between(h.load("events"), "ideology", (2012, 2013))
+    rows = screens.events_between(screens.reported_events(), "ideology", (2012, 2013))
     spec = screens.events_chart(rows, "Xi's remark").to_dict()
     assert spec["title"] == {
         "text": "Xi's remark",
