@@ -248,14 +248,15 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     """Ranks over the years, rank 1 at the top: colour for the country, dashes for the index.
 
     A year with no rank (``not ranked`` or ``not found``) breaks the line
-    instead of being bridged, and a rank reported by two sources is drawn once.
+    instead of being bridged. A rank two sources agree on is drawn once; where they disagree (Russia in
+    2017: 26th and 27th) each rank is its own point.
     """
     if not isinstance(rows, pd.DataFrame) or rows.empty:
         raise IndexInputError("there are no rows to chart: check the index and country chosen")
     ranked = rows[rows["status"] == "ranked"]
     if ranked.empty:
         raise IndexInputError("none of these rows has a rank (all are 'not ranked' or 'not found')")
-    data = rows.drop_duplicates(["index", "year", "country"]).copy()
+    data = rows.drop_duplicates(["index", "year", "country", "rank"]).copy()
     data = data.astype({"index": str, "country": str, "year": int}).sort_values(["index", "country", "year"])
     data["rank"] = data["rank"].astype("float").where(data["status"] == "ranked")
     # A gap (not ranked / not found) starts a new segment, so the line is broken there rather than bridged.
