@@ -122,7 +122,7 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
 .sp-print-questions p { margin: 0 0 0.2em; }
 .sp-print-choices { margin: 0; }
 .sp-print-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; }
-.sp-print-table th, .sp-print-table td { border: 1px solid #555; padding: 4px 6px; text-align: left;
+.sp-print-table th, .sp-print-table td { border: 1px solid #555; padding: 4px 6px; text-align: left !important;
   vertical-align: top; }
 .sp-print-blank { min-width: 6em; height: 2.2em; }
 .sp-print-wide { min-width: 10em; }
