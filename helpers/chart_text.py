@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .display import esc
+from .display import closed_details, esc
 
 # Channels that place or tell apart a chart's marks, in the order their fields become table columns.
 _CHANNELS = ("y", "x", "yOffset", "row", "column", "color", "strokeDash", "shape", "text")
@@ -303,8 +303,8 @@ def describe_table(spec: dict[str, Any]) -> str:
         "<tr>" + "".join(f"<td>{esc(_cell(f, row.get(f.name)))}</td>" for f in fields) + "</tr>" for row in layer.rows
     )
     caption = " ".join(p for p in (title_of(spec) + ".", source_line_of(spec)) if p.strip("."))
-    return (
-        "<details class='sp-chart-data'><summary>The data behind this chart</summary>"
+    table = (
         f"<table class='sp-table'><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></details>"
+        f"<tbody>{body}</tbody></table>"
     )
+    return closed_details("The data behind this chart", table, css_class="sp-chart-data")

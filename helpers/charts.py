@@ -295,7 +295,9 @@ def bar(
     data = frame.copy()
     number_format = ",.4~g"
     data["_label"] = [number(v) for v in data[value]]
-    if colour and not _name_in_label(data, category, colour):
+    # The colour group is written beside the value unless the bar's label names it already.
+    group_in_value_label = bool(colour) and not _name_in_label(data, category, colour)
+    if group_in_value_label:
         data["_label"] = data["_label"] + " (" + data[colour].astype(str) + ")"
     width = _bar_width(data[category])
     domain = _value_domain(data[value].fillna(0), data["_label"] if labels else data[value].map(lambda _: ""), width)
@@ -325,7 +327,7 @@ def bar(
             align=alt.expr(f"datum[{json.dumps(value)}] < 0 ? 'right' : 'left'"),
             dx=alt.expr(f"datum[{json.dumps(value)}] < 0 ? -4 : 4"),
         )
-        if colour and not _name_in_label(data, category, colour):
+        if group_in_value_label:
             layers.append(text.encode(text="_label:N"))
         else:
             layers.append(text.encode(text=alt.Text(f"{value}:Q", format=number_format)))
