@@ -300,7 +300,7 @@ def interactive_part(cell: NotebookNode) -> Interactive | None:
     """Which course widget or check a code cell makes, read from its code with Python's own parser.
 
     The course API is the mark: ``lesson.quiz()``, ``lesson.sorter("id")``, ``lesson.check("id", answer)``,
-    ``h.Explorer(view, control=...)``, ``h.indices.IndexBuilder()``, ``h.rubric.Rubric()``,
+    ``h.Explorer(view, control=...)``, ``h.IndexBuilder()``, ``h.Rubric()``,
     ``lesson.progress()`` and ``h.widget_probe()``. Parsing (not pattern matching) ignores comments and strings.
     """
     if cell.get("cell_type") != "code" or is_solution(cell):
@@ -314,7 +314,7 @@ def interactive_part(cell: NotebookNode) -> Interactive | None:
     )
     for call in calls:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        if name.endswith("_explorer"):  # a ready-made explorer from the package, e.g. h.screens.events_explorer
+        if name.endswith("_explorer"):  # a ready-made explorer from the package, e.g. h.events_explorer
             name = "Explorer"
         elif name not in _CALLS:
             continue
@@ -435,14 +435,14 @@ def _paper_outputs(cell: NotebookNode, part: Interactive, found) -> list[Noteboo
     if part.kind == "check" and found is not None and part.ident:
         return [_html_output(printed.exercise(found.exercise(part.ident)))]
     if part.kind == "rubric":
-        from .rubric import CRITERIA
+        from .topics.rubric import CRITERIA
 
         return [_html_output(printed.rubric(CRITERIA))]
     if part.kind == "explorer":
         kept = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {}) or "text/html" in o.get("data", {})]
         return kept + [_html_output(printed.note(explorer_line(part)))]
     if part.kind == "index_builder":
-        from .indices import IndexBuilder
+        from .topics.indices import IndexBuilder
 
         what = (IndexBuilder.__doc__ or "").strip().splitlines()[0].rstrip(".")
         return [_html_output(printed.note(f"In JupyterLab, this index builder lets you {what[0].lower()}{what[1:]}."))]

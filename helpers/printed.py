@@ -76,7 +76,7 @@ def exercise(entry: Exercise) -> str:
 
 def rubric(criteria: Sequence) -> str:
     """The synthesis rubric as a grid: each criterion's question, a rating and the evidence, to fill in."""
-    from .rubric import SCALE
+    from .topics.rubric import SCALE
 
     scale = " · ".join(f"{i} {name}" for i, name in enumerate(SCALE))
     rows = "".join(

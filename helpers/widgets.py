@@ -9,6 +9,7 @@ export), each shows a one-line note instead of its internal repr.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -266,7 +267,8 @@ class Explorer(CourseBox):
     """Controls on top, a view below that ``view(**values)`` redraws on every change.
 
     ``controls`` map a keyword of ``view`` to a list of options (a dropdown), a
-    (min, max) pair of ints (a slider), a bool (a checkbox) or a ready widget.
+    (min, max) pair of ints (a range of two number boxes; :func:`span` sets a narrower
+    starting range within the bounds), a bool (a checkbox) or a ready widget.
     """
 
     css_class = "sp-explorer"
@@ -341,6 +343,46 @@ class RangeInput(w.HBox):
             self._syncing = False
 
 
+@dataclass(frozen=True)
+class Span:
+    """An explorer control for a (first, last) range of whole numbers: made by :func:`span`, which checks it."""
+
+    low: int
+    high: int
+    start: tuple[int, int]
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def span(low: int, high: int, start: tuple[int, int] | None = None) -> Span:
+    """A range control for :class:`Explorer`: whole numbers from ``low`` to ``high``, first showing ``start``.
+
+    ``start`` is a (first, last) pair within the bounds (default: all of them), so an explorer can open on
+    a narrow range that the student may then widen:
+
+    >>> h.Explorer(view, years=h.span(1938, 2026, start=(2024, 2025)))
+
+    A plain ``(low, high)`` pair of ints is short for ``span(low, high)``.
+    """
+    if not (_whole(low) and _whole(high)):
+        raise TypeError(f"span(low, high): the bounds must be whole numbers, got {low!r} and {high!r}")
+    if low > high:
+        raise ValueError(f"span({low}, {high}) runs backwards: give the lower bound first, span({high}, {low})")
+    start = (low, high) if start is None else start
+    if not (isinstance(start, (tuple, list)) and len(start) == 2 and all(_whole(v) for v in start)):
+        raise TypeError(
+            f"span start must be a (first, last) pair of whole numbers such as ({low}, {high}), got {start!r}"
+        )
+    first, last = start
+    if not low <= first <= last <= high:
+        raise ValueError(
+            f"span start {tuple(start)!r} must be an ordered pair (first <= last) within the bounds {low} to {high}"
+        )
+    return Span(low, high, (first, last))
+
+
 def _control(name: str, spec: Any) -> w.ValueWidget:
     label = name.replace("_", " ")
     style = {"description_width": "initial"}
@@ -348,12 +390,15 @@ def _control(name: str, spec: Any) -> w.ValueWidget:
         return spec
     if isinstance(spec, bool):
         return w.Checkbox(value=spec, description=label, style=style)
-    if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec):
-        return RangeInput(spec, spec[0], spec[1], label)
+    if isinstance(spec, tuple) and len(spec) == 2 and all(_whole(v) for v in spec):
+        spec = span(*spec)
+    if isinstance(spec, Span):
+        return RangeInput(spec.start, spec.low, spec.high, label)
     if isinstance(spec, (list, tuple)) and spec:
         return w.Dropdown(options=list(spec), description=label, style=style)
     raise TypeError(
-        f"control {name!r}: give a list of options, a (min, max) pair of ints, a bool or a widget, not {spec!r}"
+        f"control {name!r}: give a list of options, a (min, max) pair of ints, a span(low, high, start=(a, b)), "
+        f"a bool or a widget, not {spec!r}"
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import helpers as h
-from helpers import chart_text, charts, indices, rubric, screens
+from helpers import chart_text, charts
+from helpers.topics import indices, rubric, screens
 
 import base64
 import copy

@@ -627,13 +627,13 @@ def _controls(widget) -> list:
 
 
 def _course_widgets():
-    from helpers.rubric import Rubric
+    from helpers.topics.rubric import Rubric
 
     quiz = h.Lesson("00").quiz()
     explorer = h.Explorer(
         lambda country, years, wide: country, country=["China", "Russia"], years=(1938, 2020), wide=True
     )
-    return [quiz, h.Sorter(_activity()), explorer, h.indices.IndexBuilder(), Rubric(), h.Lesson("00").progress()]
+    return [quiz, h.Sorter(_activity()), explorer, h.IndexBuilder(), Rubric(), h.Lesson("00").progress()]
 
 
 def test_every_control_of_every_course_widget_has_an_accessible_name():
@@ -654,7 +654,7 @@ def test_every_control_of_every_course_widget_has_an_accessible_name():
 
 
 def test_sorter_and_rubric_menus_start_at_choose_and_go_back_there():
-    from helpers.rubric import Rubric
+    from helpers.topics.rubric import Rubric
     from helpers.widgets import PLACEHOLDER
 
     sorter, rubric = h.Sorter(_activity()), Rubric()
@@ -741,9 +741,41 @@ def test_range_input_keeps_an_ordered_pair_within_bounds():
         RangeInput((1900, 2025), 1938, 2025, "years")
 
 
+def test_span_starts_an_explorer_range_within_wider_bounds():
+    explorer = h.Explorer(lambda years: f"{years[0]}-{years[1]}", years=h.span(1938, 2026, start=(2024, 2025)))
+    years = explorer.controls["years"]
+    assert explorer.values == {"years": (2024, 2025)} and "2024-2025" in explorer.output.value
+    assert (years.first.min, years.first.max, years.last.min, years.last.max) == (1938, 2026, 1938, 2026)
+    explorer.set(years=(1938, 2026))  # widened across the bounds
+    assert "1938-2026" in explorer.output.value
+    assert h.span(1, 5) == h.span(1, 5, start=(1, 5))  # no start: the whole span
+    whole = h.Explorer(lambda years: "", years=(1, 5)).controls["years"]  # a pair is short for span(1, 5)
+    assert (whole.value, whole.first.min, whole.first.max) == ((1, 5), 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("args", "start", "error", "message"),
+    [
+        ((1938, "2026"), None, TypeError, "bounds must be whole numbers"),
+        ((2026, 1938), None, ValueError, r"runs backwards.*span\(1938, 2026\)"),
+        ((1938, 2026), (2024,), TypeError, r"pair of whole numbers"),
+        ((1938, 2026), (2025, 2024), ValueError, "ordered pair"),
+        ((1938, 2026), (1900, 2024), ValueError, "within the bounds 1938 to 2026"),
+    ],
+)
+def test_span_names_what_is_wrong_with_a_bad_spec(args, start, error, message):
+    with pytest.raises(error, match=message):
+        h.span(*args, start=start)
+
+
+def test_explorer_control_spec_error_lists_the_valid_forms():
+    with pytest.raises(TypeError, match=r"span\(low, high, start=\(a, b\)\)"):
+        h.Explorer(lambda years: "", years=1938)
+
+
 def test_events_explorer_offers_only_kinds_with_events_in_its_range():
     events = h.load("events")
-    explorer = h.screens.events_explorer(events)
+    explorer = h.events_explorer(events)
     kinds = explorer.controls["kind"].options[1:]
     start = events["date"].str[:4].astype(int)
     last = int(start.max())  # the range starts at 2024 and runs to the last year in the data

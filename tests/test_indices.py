@@ -1,10 +1,10 @@
-"""helpers.indices: published ranks, and the build-your-own index (pure functions and widget)."""
+"""helpers.topics.indices: published ranks, and the build-your-own index (pure functions and widget)."""
 
 from __future__ import annotations
 
 import helpers as h
-from helpers import indices as ix
 from helpers._names import UnknownNameError
+from helpers.topics import indices as ix
 
 import math
 
@@ -205,6 +205,18 @@ def test_rank_chart_refuses_rows_without_a_rank(ranks):
         ix.rank_chart(rows[rows["status"] != "ranked"])
     with pytest.raises(ix.IndexInputError, match="no rows"):
         ix.rank_chart(rows.iloc[0:0])
+
+
+def test_explore_ranks_charts_and_lists_the_chosen_rows(ranks):
+    chart, table = ix.explore_ranks(index="Brand Finance", country="Russia")
+    assert chart.to_dict()["title"]["text"] == "Russia in Brand Finance"
+    assert set(table["index"]) == {"Brand Finance"} and set(table["country"]) == {"Russia"}
+    assert len(table) == len(ix.select_ranks(ranks, index="Brand Finance", country="Russia"))
+    assert ix.explore_ranks()[0].to_dict()["title"]["text"] == "China and Russia in both indices"
+    explorer = h.Explorer(ix.explore_ranks, index=["both", *ix.INDEX_NAMES], country=["both", "China", "Russia"])
+    explorer.set(index="Soft Power 30", country="China")
+    assert "China in Soft Power 30" in h.widgets.to_html(ix.explore_ranks("Soft Power 30", "China"))
+    assert "sp-chart" in explorer.output.value
 
 
 # ---------------------------------------------------------------- the widget

@@ -7,6 +7,7 @@ from helpers import citations
 from helpers.display import WORKED_TEXT
 from helpers.material import material
 
+import ast
 import re
 
 import pytest
@@ -71,6 +72,38 @@ def test_one_setup_cell_first_with_helpers_first_and_only_imports(notebook):
     assert lines[-1] == SETUP_LAST_LINE.format(n=number_of(path)), f"{path.name}: the setup cell must end with lesson"
     others = [line for line in lines[1:-1] if not re.match(r"(import \w+( as \w+)?|from \w+ import \w+)$", line)]
     assert not others, f"{path.name}: the setup cell holds imports only, not {others}"
+
+
+def course_names_used(source: str) -> tuple[set[str], set[str]]:
+    """The ``h.<name>`` a cell uses, and the ``h.<name>.<attr>`` chains among them, read with Python's parser."""
+    names, chains = set(), set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "h":
+            names.add(node.attr)
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "h"
+        ):
+            chains.add(f"h.{node.value.attr}.{node.attr}")
+    return names, chains
+
+
+def test_course_names_used_reads_names_and_chains():
+    names, chains = course_names_used("x = h.load('polls')\nh.charts.svg(h.bar(x))  # h.nothing in a comment")
+    assert names == {"load", "charts", "bar"} and chains == {"h.charts.svg"}
+
+
+def test_lessons_speak_one_dialect(notebook):
+    """Lessons reach the package only as h.<name> with the name in helpers.__all__ (plus the lesson object)."""
+    path, nb = notebook
+    for cell in code_cells(nb):
+        names, chains = course_names_used(text(cell))
+        modules = sorted(c for c in chains if c.split(".")[1] not in helpers.__all__)  # h.<module>.<name>
+        assert not modules, f"{path.name}: use h.<name> from helpers.__all__, not a module's insides: {modules}"
+        unknown = sorted(names - set(helpers.__all__))
+        assert not unknown, f"{path.name}: h.{unknown[0]} is not in helpers.__all__ ({', '.join(helpers.__all__)})"
 
 
 def test_no_saved_widget_state(notebook):

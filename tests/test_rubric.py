@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import charts, rubric
-from helpers.rubric import RubricError
+from helpers import charts
+from helpers.topics import rubric
+from helpers.topics.rubric import RubricError
 
 import pandas as pd
 import pytest

@@ -1,9 +1,10 @@
-"""helpers.screens: the timeline and film figures of lessons 04 and 05, and their explorers."""
+"""helpers.topics.screens: the timeline and film figures of lessons 04 and 05, and their explorers."""
 
 from __future__ import annotations
 
 import helpers as h
-from helpers import charts, screens
+from helpers import charts
+from helpers.topics import screens
 
 import csv
 

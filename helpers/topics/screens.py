@@ -1,4 +1,5 @@
-"""Soviet and Russian culture in China: the timeline and the film figures behind lessons 04 and 05.
+"""Soviet and Russian culture in China, for lessons 04, 05 and 07: the events timeline (04), the film
+figures (05) and the events explorer (07).
 
 Pure functions do the work. :func:`cited` gives every row of a table the
 inline citation of its source; :func:`events_between` picks the dated events
@@ -8,7 +9,7 @@ lists the figures that two sources give differently. :func:`explore_events`,
 :func:`explore_figures` and :func:`explore_kinds` are the views the lessons' explorers redraw
 (:func:`events_explorer` builds lesson 07's):
 
->>> h.Explorer(h.screens.explore_events, theme=list(h.screens.THEME_CHOICES), years=(1938, 2020))
+>>> h.Explorer(h.explore_events, theme=list(h.THEME_CHOICES), years=(1938, 2020))
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import charts, citations, data
-from ._names import UnknownNameError
+from .. import charts, citations, data, widgets
+from .._names import UnknownNameError
 
 STRANDS: tuple[str, ...] = ("ideology", "music", "film", "cartoons")
 """The memo's four strands of Soviet and Russian influence in China, as themes in ``data/events.csv``."""
@@ -296,12 +297,10 @@ def events_explorer(
     with events there, so no first choice comes up empty; the years can then be widened across ``span``
     (default: the first to the last year in the data, so next year's events need no code change).
     """
-    from .widgets import Explorer, RangeInput
-
     events = reported_events() if events is None else events
     _require(events, "date", "kind")
     starts = _start_years(events)
-    span = span or (int(starts.min()), int(starts.max()))
-    years = years or (min(2024, span[1]), span[1])
+    bounds = span or (int(starts.min()), int(starts.max()))
+    years = years or (min(2024, bounds[1]), bounds[1])
     kinds = ["all kinds", *kinds_between(events, years)]
-    return Explorer(partial(explore_kinds, events), kind=kinds, years=RangeInput(years, *span, "years"))
+    return widgets.Explorer(partial(explore_kinds, events), kind=kinds, years=widgets.span(*bounds, start=years))

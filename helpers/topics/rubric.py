@@ -1,4 +1,4 @@
-"""Lesson 08's assessment rubric: rate the evidence for Russian soft power in China, justify each
+"""The assessment rubric of lesson 08: rate the evidence for Russian soft power in China, justify each
 rating, see the profile as a chart, and save the whole answer as a Markdown file.
 
 The pure functions do the work and are tested without a browser:
@@ -28,9 +28,9 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from . import charts
-from .display import esc, feedback_box
-from .widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
+from .. import charts
+from ..display import esc, feedback_box
+from ..widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
 
 
 class RubricError(ValueError):

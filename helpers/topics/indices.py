@@ -1,10 +1,11 @@
-"""Soft power indices: reading the published ranks, and building an index of your own.
+"""Soft power indices, for lessons 01 and 02: reading the published ranks, and building an index of your own.
 
 Two jobs, each done by pure functions with a thin widget on top:
 
-- **Published ranks** (lesson 02): :func:`select_ranks` picks rows of the
-  ``soft_power_indices`` table by index and country, and :func:`rank_chart`
-  draws the ranks over time with rank 1 at the top.
+- **Published ranks** (lessons 01 and 02): :func:`select_ranks` picks rows of the
+  ``soft_power_indices`` table by index and country, :func:`rank_chart`
+  draws the ranks over time with rank 1 at the top, and :func:`explore_ranks`
+  is the view of lesson 02's explorer.
 - **Your own index** (lesson 02): a student scores countries from 0 to 10 on
   Nye's three resources of soft power and weights the resources.
   :func:`validate_weights` and :func:`validate_scores` check the input,
@@ -27,10 +28,10 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from . import charts
-from ._names import UnknownNameError
-from .display import esc, feedback_box
-from .widgets import CourseBox
+from .. import charts, data
+from .._names import UnknownNameError
+from ..display import esc, feedback_box
+from ..widgets import CourseBox
 
 RESOURCES: tuple[str, ...] = ("culture", "political values", "foreign policies")
 """Nye's three resources of soft power, in the order the course uses."""
@@ -322,6 +323,15 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         .properties(width=charts.WIDTH, height=300)
     )
     return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
+
+
+def explore_ranks(index: str = BOTH, country: str = BOTH) -> list[Any]:
+    """Lesson 02's explorer view: the ranks of one index and country (or ``"both"``), as a chart and a table."""
+    rows = select_ranks(data.load("soft_power_indices"), index=index, country=country)
+    shown = rows[["index", "year", "country", "status", "rank", "score", "source_id", "note"]]
+    which = "both indices" if index == BOTH else index
+    who = "China and Russia" if country == BOTH else country
+    return [rank_chart(rows, title=f"{who} in {which}"), shown]
 
 
 # ---------------------------------------------------------------- the widget
