@@ -17,13 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from .lesson import lesson_notebooks
+
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 
 
 def lesson_paths(names: list[str]) -> list[Path]:
     """The lesson notebooks named (all of them when none is named); unknown names are an error."""
     if not names:
-        return sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
+        return lesson_notebooks(LESSONS)
     paths = [Path(n) for n in names]
     missing = [str(p) for p in paths if not p.is_file() or p.suffix != ".ipynb"]
     if missing:
@@ -57,12 +59,22 @@ def execute(path: Path, timeout: int = 300) -> float:
     return time.perf_counter() - start
 
 
-def lab_command(extra: list[str], is_root: bool) -> list[str]:
-    """`jupyter lab` on the lessons folder; as root it adds --allow-root, which JupyterLab demands there."""
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", *extra]
-    if is_root and "--allow-root" not in extra:
-        cmd.append("--allow-root")
-    return cmd
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def with_root_option(cmd: list[str], is_root: bool | None = None) -> list[str]:
+    """``cmd`` (a `jupyter lab` command line) with --allow-root once when run as root: JupyterLab refuses
+    to start as root without it. ``is_root`` defaults to whether this process runs as root."""
+    is_root = running_as_root() if is_root is None else is_root
+    return [*cmd, "--allow-root"] if is_root and "--allow-root" not in cmd else cmd
+
+
+def lab_command(extra: list[str], is_root: bool | None = None) -> list[str]:
+    """`jupyter lab` on the lessons folder, set for whoever runs it (root included)."""
+    return with_root_option(
+        [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", *extra], is_root
+    )
 
 
 # JupyterLab settings the course's launcher adds, as a namespaced file in the settings folder's overrides.d/:
@@ -152,7 +164,7 @@ def _report(written: list[Path], out_dir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if args.command == "lab":
-        cmd = lab_command(lab_settings_options() + extra, is_root=hasattr(os, "geteuid") and os.geteuid() == 0)
+        cmd = lab_command(lab_settings_options() + extra)
         os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")

@@ -20,10 +20,10 @@ import altair as alt
 import pandas as pd
 
 from . import citations
-from ._names import UnknownNameError
 from .chart_text import describe, describe_table, number
 from .chart_text import source_line_of as source_line_of  # re-exported: lessons and tests read specs here
 from .chart_text import title_of as title_of
+from .data import require_columns
 from .display import esc
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
@@ -193,14 +193,11 @@ def _field_title(given: str | None, column: str) -> str:
     return (given or "").strip() or column.replace("_", " ")
 
 
-def _require_columns(frame: pd.DataFrame, *columns: str | None) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"charts take a pandas DataFrame, not {type(frame).__name__}")
+def _require_data(frame: pd.DataFrame, *columns: str | None) -> None:
+    """A table with the named columns and at least one row: a chart of nothing says why instead."""
+    require_columns(frame, *columns)
     if frame.empty:
         raise ValueError("there is no data to chart: the table is empty (check your filter)")
-    for col in columns:
-        if col is not None and col not in frame.columns:
-            raise UnknownNameError("column", col, [str(c) for c in frame.columns])
 
 
 def _sources(frame: pd.DataFrame, sources: Sequence[str] | None) -> list[str]:
@@ -211,11 +208,17 @@ def _sources(frame: pd.DataFrame, sources: Sequence[str] | None) -> list[str]:
     return [str(s) for s in frame["source_id"].dropna().unique()]
 
 
+def country_scale(names: Iterable[str]) -> alt.Scale:
+    """The course's one colour scale for countries: China and Russia keep their colours in every chart; any
+    other name takes one of the palette's further colours, in the order given."""
+    names = list(names)
+    return alt.Scale(domain=names, range=[COUNTRY_COLOURS.get(n, PALETTE[2 + i % 3]) for i, n in enumerate(names)])
+
+
 def _colour_scale(field: str, frame: pd.DataFrame) -> Any:
     values = set(frame[field].dropna().astype(str))
     if values and values <= set(COUNTRY_COLOURS):
-        names = sorted(values)
-        return alt.Scale(domain=names, range=[COUNTRY_COLOURS[n] for n in names])
+        return country_scale(sorted(values))
     return alt.Undefined
 
 
@@ -288,7 +291,7 @@ def bar(
     With ``colour``, the colour group is also written next to the value unless the bar's label names it, so the
     chart reads in greyscale print too.
     """
-    _require_columns(frame, category, value, colour)
+    _require_data(frame, category, value, colour)
     _require_title(title)
     source_ids = _sources(frame, sources)
     _one_row_per_bar(frame, category)
@@ -353,7 +356,7 @@ def line(
 
     Each group also has its own dash pattern and point shape, so the lines separate in greyscale print.
     """
-    _require_columns(frame, x, y, colour)
+    _require_data(frame, x, y, colour)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{x}:{x_type}", title=_axis_title(x_title, x), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=_axis_title(y_title, y), scale=alt.Scale(reverse=reverse_y, zero=not reverse_y)),
@@ -407,7 +410,7 @@ def timeline(
     Each colour group also has its own dot shape (greyscale print). Labels of events in the later half of
     the span sit left of their dot, so no label runs off the right edge.
     """
-    _require_columns(frame, date, label, colour)
+    _require_data(frame, date, label, colour)
     data = frame.copy()
     data["_when"] = pd.to_datetime(data[date].astype(str).map(_start_of), format="%Y-%m-%d")
     data = data.sort_values("_when", kind="stable")

@@ -337,6 +337,16 @@ def problems(name: str) -> list[Problem]:
 _DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
 
 
+def require_columns(frame: Any, *columns: str | None) -> None:
+    """Check that ``frame`` is a DataFrame with each named column (None is skipped); an error names the
+    missing column and the columns the table has."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, not {type(frame).__name__}")
+    for column in columns:
+        if column is not None and column not in frame.columns:
+            raise UnknownNameError("column", column, [str(c) for c in frame.columns])
+
+
 def load(name: str) -> pd.DataFrame:
     """Load one course table as a DataFrame typed by its schema.
 

@@ -30,9 +30,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from .lesson import lesson_notebooks
 from .widgets import STATIC_NOTE
 
-LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 SOLUTION_TAG = "solution"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 JAVASCRIPT = "application/javascript"
@@ -535,7 +535,7 @@ def lesson_files(src_dir: Path) -> list[Path]:
     src = Path(src_dir)
     if not src.is_dir():
         raise EditionError(f"the lessons folder {src} does not exist or is not a folder")
-    paths = sorted(src.glob(LESSON_PATTERN))
+    paths = lesson_notebooks(src)
     if not paths:
         raise EditionError(f"no lessons in {src}: lesson notebooks are named like 00_start_here.ipynb")
     return paths

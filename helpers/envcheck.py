@@ -83,7 +83,7 @@ def check_environment() -> Rich:
     html.append("</table>")
     failed = [c for c in rows if not c.ok]
     summary = "All checks passed." if not failed else f"{len(failed)} check(s) failed: see 'what to do'."
-    html.append(f"<p><b>{esc(summary)}</b></p>")
+    html.append(feedback_box("correct" if not failed else "incorrect", summary))
     text = "\n".join(f"{'ok ' if c.ok else 'FAIL'} {c.name}: {c.detail} {c.fix}".rstrip() for c in rows)
     return Rich("".join(html), f"{text}\n{summary}")
 

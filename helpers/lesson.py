@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from . import citations, progress
@@ -11,6 +12,13 @@ from .material import Material, Verdict, grade_exercise, material
 from .widgets import ProgressView, Quiz, Sorter
 
 EDITIONS = ("teacher", "student")
+LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
+"""How a lesson notebook is named: a two-digit number, an underscore and a slug (00_start_here.ipynb)."""
+
+
+def lesson_notebooks(folder: str | Path) -> list[Path]:
+    """The lesson notebooks in ``folder``, in course order (the one place that knows how they are named)."""
+    return sorted(Path(folder).glob(LESSON_PATTERN))
 
 
 class Lesson:

@@ -18,6 +18,8 @@ file's share and each lesson's size into the "Whole suite" section of tests/BENC
 
 from __future__ import annotations
 
+from helpers.lesson import lesson_notebooks
+
 import argparse
 import ast
 import gc
@@ -33,7 +35,7 @@ from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lesson_notebooks(ROOT / "lessons")
 OUT = ROOT / "tests" / "BENCHMARK.md"
 
 FLOOR = "import pandas, altair, ipywidgets"
@@ -216,7 +218,7 @@ def bench_whole_suite(trees: list[Path]) -> list[str]:
         lines.append(f"| {f} | " + " | ".join(cells) + " |")
     lines += ["", "| lesson | " + " | ".join(f"{label} size (KB)" for label in labels) + " |"]
     lines.append("|---|" + "---|" * len(labels))
-    for lesson in sorted({p.name for tree in trees for p in (tree / "lessons").glob("[0-9][0-9]_*.ipynb")}):
+    for lesson in sorted({p.name for tree in trees for p in lesson_notebooks(tree / "lessons")}):
         sizes = [tree / "lessons" / lesson for tree in trees]
         cells = [f"{p.stat().st_size / 1024:.0f}" if p.is_file() else "-" for p in sizes]
         lines.append(f"| {Path(lesson).stem} | " + " | ".join(cells) + " |")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import data
+from helpers.lesson import lesson_notebooks
 
 import json
 import os
@@ -40,7 +41,7 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lesson_notebooks(ROOT / "lessons")
 
 
 def read_notebook(path: Path) -> dict:

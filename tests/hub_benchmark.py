@@ -19,6 +19,8 @@ what it saves. Results go to the "JupyterHub" section of tests/BENCHMARK.md (--n
 
 from __future__ import annotations
 
+from helpers.lesson import lesson_notebooks
+
 import argparse
 import os
 import platform
@@ -316,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--students must be between 1 and {MAX_STUDENTS}, not {args.students}")
     matches = sorted((hubclass.ROOT / "lessons").glob(f"{args.lesson}_*.ipynb"))
     if len(matches) != 1:
-        valid = ", ".join(p.name[:2] for p in sorted((hubclass.ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")))
+        valid = ", ".join(p.name[:2] for p in lesson_notebooks(hubclass.ROOT / "lessons"))
         parser.error(f"--lesson {args.lesson!r} names no single lesson; valid: {valid}")
     lesson = f"lessons/{matches[0].name}"
     cuts = [False, True] if args.also_without_cut else [not args.without_startup_cut]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+from helpers.__main__ import with_root_option
+
 import socket
 import sys
 from pathlib import Path
@@ -29,6 +30,4 @@ def lab_command(port: int, token: str, root: Path, *extra: str) -> list[str]:
         f"--ServerApp.root_dir={root}",
         *extra,
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:  # JupyterLab refuses to run as root without it
-        cmd.append("--allow-root")
-    return cmd
+    return with_root_option(cmd)

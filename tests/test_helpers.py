@@ -815,3 +815,55 @@ def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
         {**shortcuts[0], "disabled": True},
         {**shortcuts[0], "selector": FOCUSED + ":not(select):not(input):not(textarea)"},
     ]
+
+
+def test_one_column_check_names_the_missing_column_and_those_present():
+    frame = pd.DataFrame({"year": [2015], "percent": [51], "source_id": ["nye_2004"]})
+    for missing, call in (
+        ("country", lambda: h.data.require_columns(frame, "year", "country")),
+        ("country", lambda: h.bar(frame, "country", "percent", title="t")),  # the charts' check
+        ("date", lambda: h.events_between(frame, None, (2015, 2015))),  # the topics' check
+    ):
+        with pytest.raises(
+            h.UnknownNameError, match=rf"unknown column '{missing}'\. Valid columns: 'percent', 'source_id', 'year'"
+        ):
+            call()
+    with pytest.raises(TypeError, match="expected a pandas DataFrame, not list"):
+        h.data.require_columns([1, 2], "year")
+
+
+def test_countries_keep_one_colour_scale_across_charts():
+    scale = charts.country_scale(["Russia", "China", "Country A"])
+    assert scale.range == [charts.COUNTRY_COLOURS["Russia"], charts.COUNTRY_COLOURS["China"], charts.PALETTE[4]]
+    frame = pd.DataFrame({"country": ["China", "Russia"], "index": [6.0, 5.0], "source_id": ["nye_2004"] * 2})
+    spec = json.dumps(h.bar(frame, "country", "index", colour="country", title="t").to_dict())
+    ranking = h.ranking(
+        {c: dict.fromkeys(("culture", "political values", "foreign policies"), 5) for c in ("China", "Russia")},
+        dict.fromkeys(("culture", "political values", "foreign policies"), 1),
+        countries=["China", "Russia"],
+    )
+    from helpers.topics.indices import ranking_chart
+
+    for text in (spec, json.dumps(ranking_chart(ranking).to_dict())):
+        assert charts.COUNTRY_COLOURS["China"] in text and charts.COUNTRY_COLOURS["Russia"] in text
+
+
+def test_environment_check_sums_up_in_the_course_feedback_box():
+    html = h.check_environment().html
+    assert "class='sp-feedback sp-correct'" in html or "class='sp-feedback sp-incorrect'" in html
+
+
+def test_lesson_notebooks_are_found_by_their_numbered_names(tmp_path):
+    from helpers.lesson import lesson_notebooks
+
+    for name in ("01_b.ipynb", "00_a.ipynb", "notes.ipynb", "1_c.ipynb", "02_c.md"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    assert [p.name for p in lesson_notebooks(tmp_path)] == ["00_a.ipynb", "01_b.ipynb"]
+
+
+def test_launch_adds_allow_root_once_and_only_as_root():
+    from helpers.__main__ import with_root_option
+
+    assert with_root_option(["jupyter", "lab"], is_root=False) == ["jupyter", "lab"]
+    assert with_root_option(["jupyter", "lab"], is_root=True) == ["jupyter", "lab", "--allow-root"]
+    assert with_root_option(["jupyter", "lab", "--allow-root"], is_root=True).count("--allow-root") == 1

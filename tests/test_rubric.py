@@ -207,3 +207,17 @@ def test_a_failed_write_gives_a_clear_message_and_leaves_no_file(tmp_path, monke
     with pytest.raises(RubricError, match="Could not write 'mine.md': Permission denied"):
         rubric.save_markdown("x", "mine.md", base=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_replace_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    old = tmp_path / "mine.md"
+    old.write_text("my first answer", encoding="utf-8")
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rubric.os, "replace", refuse)
+    with pytest.raises(RubricError, match="No space left on device"):
+        rubric.save_markdown("my second answer", "mine.md", overwrite=True, base=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.md"]  # the half-done write is gone
+    assert old.read_text(encoding="utf-8") == "my first answer"

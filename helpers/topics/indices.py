@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -173,10 +172,7 @@ def ranking(
     per resource with the score given. Ties are listed alphabetically.
     """
     checked = validate_scores(scores, countries)
-    shares = weight_shares(weights)
-    rows = [
-        {"country": c, "index": round(sum(shares[r] * v[r] for r in RESOURCES), 2), **v} for c, v in checked.items()
-    ]
+    rows = [{"country": c, "index": round(weighted_score(v, weights), 2), **v} for c, v in checked.items()]
     table = pd.DataFrame(rows).sort_values(["index", "country"], ascending=[False, True], kind="stable")
     table.insert(0, "rank", table["index"].rank(method="min", ascending=False).astype(int))
     return table.reset_index(drop=True)[["rank", "country", "index", *RESOURCES]]
@@ -189,14 +185,11 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
     if table.empty:
         raise IndexInputError("the ranking is empty: score at least one country")
     names = list(table["country"])
-    palette = [charts.COUNTRY_COLOURS.get(n, charts.PALETTE[2 + i % 3]) for i, n in enumerate(names)]
     base = alt.Chart(table).encode(
         y=alt.Y("country:N", sort=names, title=None),
         x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 11]), stack=None),
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("country:N", scale=alt.Scale(domain=names, range=palette), legend=None)
-    )
+    bars = base.mark_bar().encode(color=alt.Color("country:N", scale=charts.country_scale(names), legend=None))
     # "~" drops trailing zeros: a whole score reads 6, not 6.00.
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2~f"))
     return alt.layer(bars, labels).properties(
@@ -238,13 +231,6 @@ def select_ranks(frame: pd.DataFrame, index: str = BOTH, country: str = BOTH) ->
     return rows.sort_values(["index", "country", "year", "source_id"], kind="stable").reset_index(drop=True)
 
 
-def _wrapped(chart: alt.TopLevelMixin, title: str, source_ids: Sequence[str], width: int = 95) -> alt.TopLevelMixin:
-    """Title and source line, the line wrapped so that a long list of sources stays readable."""
-    return chart.properties(
-        title=alt.TitleParams(text=title, subtitle=textwrap.wrap(charts.source_line(source_ids), width))
-    )
-
-
 def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt.TopLevelMixin:
     """Ranks over the years, rank 1 at the top: colour for the country, dashes for the index.
 
@@ -273,7 +259,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     colour = alt.Color(
         "country:N",
         title="country",
-        scale=alt.Scale(domain=names, range=[charts.COUNTRY_COLOURS.get(n, "#555") for n in names]),
+        scale=charts.country_scale(names),
     )
     years = sorted(set(rows["year"].astype(int)))
     base = alt.Chart(data).encode(
@@ -322,7 +308,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         .resolve_scale(color="independent")
         .properties(width=charts.WIDTH, height=300)
     )
-    return _wrapped(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
+    return charts.finish(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
 
 def explore_ranks(index: str = BOTH, country: str = BOTH) -> list[Any]:

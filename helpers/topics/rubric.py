@@ -17,6 +17,7 @@ clicked (or :meth:`Rubric.save` is called), never when a lesson is run.
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -193,13 +194,8 @@ def profile_chart(
     return charts.finish(chart, title, FRAMEWORK_SOURCES)
 
 
-def md_escape(text: str) -> str:
-    """Escape what would turn into live HTML in rendered Markdown (&, <, >); keep line breaks."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _one_line(text: str) -> str:
-    return " ".join(md_escape(text).split())
+    return " ".join(html.escape(text, quote=False).split())
 
 
 def to_markdown(
@@ -230,7 +226,8 @@ def to_markdown(
     ]
     lines += [f"| {c.label} | {c.framework} | {rating_text(c.key)} |" for c in criteria]
     for c in criteria:
-        body = md_escape(texts[c.key]) if texts[c.key] else "*No justification written yet.*"
+        # Escaped so that nothing typed becomes live HTML where the Markdown is shown (&, <, >; line breaks stay).
+        body = html.escape(texts[c.key], quote=False) if texts[c.key] else "*No justification written yet.*"
         lines += [
             "",
             f"## {c.label} ({c.framework})",

@@ -59,14 +59,6 @@ _NOTES = {
 }
 
 
-def _require(frame: Any, *columns: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame, not {type(frame).__name__}")
-    for column in columns:
-        if column not in frame.columns:
-            raise UnknownNameError("column", column, [str(c) for c in frame.columns])
-
-
 def _pick(label: Any, choices: Mapping[str, Any], what: str) -> Any:
     if not isinstance(label, str) or label not in choices:
         raise UnknownNameError(what, label, choices)
@@ -92,7 +84,7 @@ def cited(frame: pd.DataFrame) -> pd.DataFrame:
     >>> cited(h.load("polls"))["source"].iloc[0]
     '[WSJ 2014]'
     """
-    _require(frame, "source_id")
+    data.require_columns(frame, "source_id")
     out = frame.copy()
     locators = out["locator"] if "locator" in out.columns else [None] * len(out)
     out["source"] = [citations.cite(str(sid), _text(loc)) for sid, loc in zip(out["source_id"], locators)]
@@ -136,7 +128,7 @@ def events_between(
     (``2020``, ``2020-03``) sort before fuller ones in the same year or month. Two sources that date the same
     event differently stay two rows.
     """
-    _require(events, "date", "theme")
+    data.require_columns(events, "date", "theme")
     first, last = _years(years)
     if themes is not None:
         wanted = [themes] if isinstance(themes, str) else list(themes)
@@ -154,7 +146,7 @@ def events_between(
 def events_chart(rows: pd.DataFrame, title: str) -> Any:
     """A timeline of ``rows`` (from :func:`events_between`); an event dated differently by two sources shows
     once per source, each label naming its source."""
-    _require(rows, "event_id", "title", "source_id", "date", "theme")
+    data.require_columns(rows, "event_id", "title", "source_id", "date", "theme")
     repeated = rows["event_id"].duplicated(keep=False)
     labels = [f"{t} ({_short(s)})" if r else t for t, s, r in zip(rows["title"], rows["source_id"], repeated)]
     return charts.timeline(rows.assign(label=labels), title=title, label="label")
@@ -203,7 +195,7 @@ def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
     One row a figure: ``title``, ``measure``, ``unit``, ``values`` (each value with its citation, lowest
     first) and ``spread`` (highest minus lowest). Figures with a single source are left out.
     """
-    _require(figures, "title", "measure", "unit", "value", "source_id")
+    data.require_columns(figures, "title", "measure", "unit", "value", "source_id")
     out = []
     for (title, measure, unit), group in figures.groupby(["title", "measure", "unit"], sort=True):
         if group["source_id"].nunique() < 2:
@@ -218,7 +210,7 @@ def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
 def figures_chart(rows: pd.DataFrame, measure: str, works: str = "films and cartoons") -> Any:
     """Bars of ``rows`` (from :func:`figures` for one ``measure``), one a figure: two sources' figures for the same
     work are two labelled bars, never one stacked bar. Ranks run best first, other measures largest first."""
-    _require(rows, "title", "as_of", "value", "source_id")
+    data.require_columns(rows, "title", "as_of", "value", "source_id")
     name, _unit = _pick(measure, MEASURES, "measure")
     given_by = [_short(s) for s in rows["source_id"]]
     rows = rows.assign(
@@ -259,7 +251,7 @@ def _start_years(events: pd.DataFrame) -> pd.Series:
 
 def kinds_between(events: pd.DataFrame, years: tuple[int, int]) -> list[str]:
     """The kinds of event (``kind`` in data/events.csv) with at least one event starting within ``years``."""
-    _require(events, "date", "kind")
+    data.require_columns(events, "date", "kind")
     first, last = _years(years)
     return sorted(events.loc[_start_years(events).between(first, last), "kind"].dropna().unique())
 
@@ -270,7 +262,7 @@ def explore_kinds(events: pd.DataFrame, kind: str = "all kinds", years: tuple[in
     Each row is labelled with its source, so an event that several sources date differently shows once
     per source.
     """
-    _require(events, "date", "kind", "title", "source_id")
+    data.require_columns(events, "date", "kind", "title", "source_id")
     first, last = _years(years)
     chosen = events[_start_years(events).between(first, last)]
     if kind != "all kinds":
@@ -298,7 +290,7 @@ def events_explorer(
     (default: the first to the last year in the data, so next year's events need no code change).
     """
     events = reported_events() if events is None else events
-    _require(events, "date", "kind")
+    data.require_columns(events, "date", "kind")
     starts = _start_years(events)
     bounds = span or (int(starts.min()), int(starts.max()))
     years = years or (min(2024, bounds[1]), bounds[1])
