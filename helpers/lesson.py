@@ -8,7 +8,8 @@ from typing import Any
 
 from . import citations, progress
 from .display import Rich
-from .material import Material, Verdict, grade_exercise, material
+from .grading import Verdict, grade_exercise
+from .material import Material, material
 from .widgets import ProgressView, Quiz, Sorter
 
 EDITIONS = ("teacher", "student")

@@ -1,5 +1,5 @@
-"""Each lesson's questions, exercises and activities, read from ``data/lessons/NN.toml``,
-and the pure functions that grade a student's answers.
+"""Each lesson's questions, exercises and activities, read from ``data/lessons/NN.toml``.
+(:mod:`helpers.grading` grades a student's answers to them.)
 
 The format is documented in ``data/lessons/README.md``. Every entry is checked
 when the file is read: a missing or misspelt key, an answer that is not one of
@@ -9,10 +9,8 @@ the choices or a source id that is not in the bibliography is a
 
 from __future__ import annotations
 
-import math
-import numbers
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +23,6 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10
     import tomli as tomllib
 from ._names import UnknownNameError, closest
-from .display import WORKED_SUMMARY, WORKED_TEXT, closed_details, esc, feedback_box
 
 
 class MaterialError(ValueError):
@@ -336,179 +333,3 @@ def material(number: str) -> Material:
     if not path.is_file():
         raise UnknownNameError("lesson", number, lesson_numbers())
     return _read(path, path.stat().st_mtime)
-
-
-# ---------------------------------------------------------------- grading
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The feedback on one answer: status 'correct', 'incorrect' or 'unanswered'."""
-
-    status: str
-    headline: str
-    detail: str = ""
-    source_id: str | None = None
-    # A worked solution's verdict: shown inside a closed <details>, so its answer stays hidden until opened.
-    # (Cell metadata alone does not keep an output collapsed once the cell is run again.)
-    worked: bool = False
-
-    @property
-    def correct(self) -> bool:
-        return self.status == "correct"
-
-    def html(self) -> str:
-        body = esc(self.detail)
-        if self.source_id:
-            body += f" <small>{esc(citations.cite(self.source_id))}</small>"
-        box = feedback_box(self.status, self.headline, body)
-        return closed_details(WORKED_SUMMARY, box) if self.worked else box
-
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def __repr__(self) -> str:
-        if self.worked:
-            return WORKED_TEXT
-        source = f" {citations.cite(self.source_id)}" if self.source_id else ""
-        return f"{self.headline} {self.detail}{source}".strip()
-
-
-NOT_ANSWERED = "Not answered yet."
-
-
-def _is_blank(answer: Any) -> bool:
-    if answer is None or answer is Ellipsis:
-        return True
-    if isinstance(answer, str) and not answer.strip():
-        return True
-    return isinstance(answer, (list, tuple, set, frozenset, dict)) and len(answer) == 0
-
-
-def grade_question(question: Question, choice: Any) -> Verdict:
-    """Feedback on one quiz answer."""
-    if _is_blank(choice):
-        return Verdict("unanswered", NOT_ANSWERED, "Pick one of the choices, then check.")
-    if choice not in question.choices:
-        return Verdict("incorrect", "That is not one of the choices.", f"Choose one of: {'; '.join(question.choices)}.")
-    if choice == question.answer:
-        return Verdict("correct", "Correct.", question.explanation, question.source_id)
-    return Verdict("incorrect", "Not quite.", question.explanation, question.source_id)
-
-
-def _scalar(answer: Any) -> Any:
-    """Unwrap one-value pandas and numpy results so students may hand them in directly."""
-    if hasattr(answer, "shape") and getattr(answer, "size", None) == 1 and hasattr(answer, "to_numpy"):
-        return answer.to_numpy().ravel()[0]
-    if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
-        return answer.item()
-    return answer
-
-
-def _number(answer: Any) -> tuple[float | None, str | None]:
-    answer = _scalar(answer)
-    if isinstance(answer, bool):
-        return None, "You gave True or False; this exercise wants a number."
-    if isinstance(answer, numbers.Real):
-        value = float(answer)
-        if math.isnan(value):
-            return None, "Your answer is NaN (a missing value): check that your filter matched any rows."
-        return value, None
-    if isinstance(answer, str):
-        try:
-            float(answer.replace(",", "").rstrip("%"))
-        except ValueError:
-            return None, f"You gave the text {answer!r}; this exercise wants a number such as 42.5."
-        return None, f"You gave the number as text ({answer!r}); write it without quotes."
-    if hasattr(answer, "shape"):
-        return None, f"You gave a table or column with {getattr(answer, 'size', '?')} values; reduce it to one number."
-    return None, f"You gave a {type(answer).__name__}; this exercise wants a number."
-
-
-def _norm(text: Any) -> str:
-    return " ".join(str(text).casefold().split())
-
-
-def _matches(wrong: Wrong, answer: Any, tolerance: float) -> bool:
-    if isinstance(wrong.answer, (int, float)) and isinstance(answer, float):
-        return abs(answer - wrong.answer) <= max(tolerance, 1e-9)
-    if isinstance(wrong.answer, list):
-        return isinstance(answer, frozenset) and answer == frozenset(_norm(w) for w in wrong.answer)
-    return isinstance(answer, str) and _norm(answer) == _norm(wrong.answer)
-
-
-def _targeted(exercise: Exercise, answer: Any, fallback: str) -> Verdict:
-    for w in exercise.wrong:
-        if _matches(w, answer, exercise.tolerance):
-            return Verdict("incorrect", "Not quite.", w.reason)
-    return Verdict("incorrect", "Not quite.", fallback)
-
-
-def grade_exercise(exercise: Exercise, answer: Any) -> Verdict:
-    """Feedback on an exercise answer: unanswered, correct, or not quite with a reason."""
-    if _is_blank(answer):
-        return Verdict(
-            "unanswered", NOT_ANSWERED, "Replace the ... in the starter cell with your answer and run both cells."
-        )
-    correct = Verdict("correct", "Correct.", exercise.explanation, exercise.source_id)
-    if exercise.kind == "number":
-        value, problem = _number(answer)
-        if problem:
-            return Verdict("incorrect", "Not quite.", problem)
-        if abs(value - exercise.expected) <= exercise.tolerance + 1e-9:
-            return correct
-        direction = "high" if value > exercise.expected else "low"
-        return _targeted(exercise, value, f"{value:g} is too {direction}. Check your steps against the text above.")
-    if exercise.kind == "choice":
-        if not isinstance(answer, str):
-            return Verdict(
-                "incorrect", "Not quite.", f"Answer with one of the options as text: {'; '.join(exercise.choices)}."
-            )
-        by_norm = {_norm(c): c for c in exercise.choices}
-        if _norm(answer) not in by_norm:
-            guess = closest(answer, exercise.choices)
-            hint = f" Did you mean {guess!r}?" if guess else ""
-            return Verdict(
-                "incorrect", "That is not one of the options.", f"Options: {'; '.join(exercise.choices)}.{hint}"
-            )
-        if by_norm[_norm(answer)] == exercise.expected:
-            return correct
-        return _targeted(exercise, answer, "That option does not fit. Reread the section and try another.")
-    if exercise.kind == "set":
-        if isinstance(answer, str) or not isinstance(answer, Iterable):
-            return Verdict("incorrect", "Not quite.", "Give a list of items, e.g. ['a', 'b'].")
-        given = frozenset(_norm(a) for a in answer)
-        wanted = frozenset(_norm(e) for e in exercise.expected)
-        if given == wanted:
-            return correct
-        extra = sorted(given - wanted)
-        missing = len(wanted - given)
-        parts = []
-        if extra:
-            parts.append(f"these do not belong: {', '.join(extra)}")
-        if missing:
-            parts.append(f"{missing} item{'s are' if missing > 1 else ' is'} missing")
-        return _targeted(exercise, given, "; ".join(parts).capitalize() + ".")
-    # text: every keyword (or one of its alternatives) must appear
-    if not isinstance(answer, str):
-        return Verdict("incorrect", "Not quite.", "Write your answer as text in quotes.")
-    text = _norm(answer)
-    missing = [k for k in exercise.expected if not any(_norm(alt) in text for alt in _alternatives(k))]
-    if not missing:
-        return correct
-    return _targeted(exercise, answer, f"Your answer misses {len(missing)} key idea{'s' if len(missing) > 1 else ''}.")
-
-
-def _alternatives(keyword: str | list[str]) -> list[str]:
-    return [keyword] if isinstance(keyword, str) else list(keyword)
-
-
-def grade_item(item: Item, chosen: Mapping[str, Any]) -> Verdict:
-    """Feedback on one sorted item: every dimension must be set and acceptable."""
-    if any(_is_blank(chosen.get(d)) for d in item.answer):
-        return Verdict("unanswered", NOT_ANSWERED, "Choose a place for this item.")
-    wrong = [d for d, ok in item.answer.items() if chosen.get(d) not in ok]
-    if not wrong:
-        return Verdict("correct", "Correct.", item.reason, item.source_id)
-    expected = "; ".join(f"{d}: {' or '.join(item.answer[d])}" for d in wrong)
-    return Verdict("incorrect", "Not quite.", f"Better: {expected}. {item.reason}", item.source_id)

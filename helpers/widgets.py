@@ -19,7 +19,8 @@ import traitlets
 
 from . import charts, progress
 from .display import Rich, esc, feedback_box, show_table
-from .material import Activity, Question, Verdict, grade_item, grade_question, lesson_numbers, material
+from .grading import Verdict, grade_item, grade_question
+from .material import Activity, Question, lesson_numbers, material
 
 STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import helpers as h
 from helpers import charts, citations, material
-from helpers.material import Exercise, MaterialError, Question, Wrong, grade_exercise, grade_question
+from helpers.grading import grade_exercise, grade_question
+from helpers.material import Exercise, MaterialError, Question, Wrong
 
 import json
 import math
@@ -867,3 +868,13 @@ def test_launch_adds_allow_root_once_and_only_as_root():
     assert with_root_option(["jupyter", "lab"], is_root=False) == ["jupyter", "lab"]
     assert with_root_option(["jupyter", "lab"], is_root=True) == ["jupyter", "lab", "--allow-root"]
     assert with_root_option(["jupyter", "lab", "--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_every_exercise_kind_of_the_bank_format_has_its_grader(monkeypatch):
+    from helpers import grading
+
+    assert set(grading.GRADERS) == set(material._KINDS)
+    seen = []
+    monkeypatch.setitem(grading.GRADERS, "number", lambda ex, answer: seen.append((ex.id, answer)) or "graded")
+    assert grade_exercise(number_exercise(), 7) == "graded" and seen == [("1.1", 7)]
+    assert grade_exercise(number_exercise(), ...).status == "unanswered"  # blank answers never reach a grader
