@@ -50,9 +50,10 @@ class Lesson:
         verdict = grade_exercise(self.material.exercise(exercise_id), answer)
         if not record:
             return replace(verdict, worked=True)
-        if verdict.status != "unanswered":
-            progress.record_exercise(self.number, exercise_id, verdict.status)
-        return verdict
+        if verdict.status == "unanswered":
+            return verdict
+        problem = progress.record_exercise(self.number, exercise_id, verdict.status)
+        return replace(verdict, detail=f"{verdict.detail} (Note: {problem})") if problem else verdict
 
     def sorter(self, activity_id: str) -> Sorter:
         """A sorting activity from the lesson's material."""

@@ -10,7 +10,9 @@ files of ours and no extra package. A progress.json from earlier versions of the
 imported once and kept beside it (renamed, never deleted). A file that is corrupt or is not
 a course progress store is set aside under a new name, never deleted, and the course starts
 a fresh one. Recording never raises into a lesson: if the store cannot be written, the
-widget still works and the progress view says why. Nothing is sent anywhere.
+record functions return why (None when all went well), the widget still works and shows it, and
+the progress view shows what :func:`read` found. Nothing is sent anywhere; no state is kept here
+between calls.
 """
 
 from __future__ import annotations
@@ -42,9 +44,6 @@ CREATE TABLE IF NOT EXISTS course (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
-last_problem: str | None = None
-"""Why the last read or write did not work as planned (shown by the progress view)."""
-
 
 def default_path() -> Path:
     """The per-user store: $SOFT_POWER_PROGRESS, else the platform's user data folder."""
@@ -68,11 +67,6 @@ def empty() -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "lessons": {}}
 
 
-def _note(problem: str) -> None:
-    global last_problem
-    last_problem = problem
-
-
 def _aside_name(path: Path, label: str) -> Path:
     target = path.with_name(f"{path.name}.{label}-{time.strftime('%Y%m%d-%H%M%S')}")
     counter = 1
@@ -82,10 +76,10 @@ def _aside_name(path: Path, label: str) -> Path:
     return target
 
 
-def _set_aside(path: Path, why: str) -> None:
+def _set_aside(path: Path, why: str, notes: list[str]) -> None:
     target = _aside_name(path, "set-aside")
     path.rename(target)
-    _note(f"{path} was {why}; it was kept as {target.name} and a new progress file was started.")
+    notes.append(f"{path} was {why}; it was kept as {target.name} and a new progress file was started.")
 
 
 def _legacy_entries(raw: str) -> list[tuple[str, str, str, dict]] | None:
@@ -104,8 +98,9 @@ def _legacy_entries(raw: str) -> list[tuple[str, str, str, dict]] | None:
     ]
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    """A connection to a ready store; a JSON progress file in its place is imported, anything else set aside."""
+def _open(path: Path, notes: list[str]) -> sqlite3.Connection:
+    """A connection to a ready store; a JSON progress file in its place is imported, anything else set aside
+    (each with a line in ``notes`` for the student)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     legacy: list[tuple[str, str, str, dict]] = []
     if path.is_file() and path.stat().st_size and not path.read_bytes()[:16] == _SQLITE_HEADER:
@@ -113,12 +108,12 @@ def _open(path: Path) -> sqlite3.Connection:
         found = _legacy_entries(raw)
         if found is None:
             why = "not valid JSON" if _not_json(raw) else "not a Soft Power Companion progress file"
-            _set_aside(path, why)
+            _set_aside(path, why, notes)
         else:
             legacy = found
             kept = _aside_name(path, "imported")
             path.rename(kept)
-            _note(f"progress from {path.name} was imported; the old file is kept as {kept.name}.")
+            notes.append(f"progress from {path.name} was imported; the old file is kept as {kept.name}.")
     elif not path.exists() and path == _user_folder() / "progress.sqlite3":
         old = path.with_name("progress.json")  # where earlier versions kept progress by default
         if old.is_file():
@@ -169,65 +164,72 @@ def _put(db: sqlite3.Connection, lesson: str, section: str, key: str, entry: dic
     )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, notes: list[str]) -> sqlite3.Connection:
     """Open the store; a database that is damaged or not ours is set aside once and a fresh one started."""
     try:
-        return _open(path)
+        return _open(path, notes)
     except sqlite3.DatabaseError as exc:
         if not path.is_file():
             raise
-        _set_aside(path, f"not a readable course progress store ({exc})")
-        return _open(path)
+        _set_aside(path, f"not a readable course progress store ({exc})", notes)
+        return _open(path, notes)
 
 
 def read(path: Path | None = None) -> dict[str, Any]:
-    """The stored progress as {"lessons": {lesson: {section: {key: entry}}}}; problems give empty progress."""
+    """The stored progress as {"lessons": {lesson: {section: {key: entry}}}, "problems": [...]}.
+
+    ``problems`` says what did not go as planned (a file set aside, a store that cannot be read: then the
+    lessons are empty), for the progress view to show.
+    """
     path = path or default_path()
-    store = empty()
+    store = {**empty(), "problems": []}
     try:
-        with closing(_connect(path)) as db:
+        with closing(_connect(path, store["problems"])) as db:
             rows = db.execute("SELECT lesson, section, key, entry FROM answers ORDER BY lesson, section, key")
             for lesson, section, key, entry in rows:
                 store["lessons"].setdefault(lesson, {}).setdefault(section, {})[key] = json.loads(entry)
     except (OSError, sqlite3.Error, ValueError) as exc:
-        _note(f"could not read progress from {path}: {exc}")
+        store["problems"].append(f"could not read progress from {path}: {exc}")
     return store
 
 
-def _write(action: str, change) -> bool:
-    """Run one change in a transaction; on failure note why and return False, never raise into a widget."""
+def _write(action: str, change) -> str | None:
+    """Run one change in a transaction. Returns what the student should know (it could not be saved, or a
+    file was set aside), or None when all went well; never raises into a widget."""
     path = default_path()
+    notes: list[str] = []
     try:
-        with closing(_connect(path)) as db, _transaction(db):
+        with closing(_connect(path, notes)) as db, _transaction(db):
             change(db)
     except (OSError, sqlite3.Error) as exc:
-        _note(f"progress could not be saved to {path} ({action}): {getattr(exc, 'strerror', None) or exc}")
-        return False
-    return True
+        notes.append(f"progress could not be saved to {path} ({action}): {getattr(exc, 'strerror', None) or exc}")
+    return " ".join(notes) or None
 
 
-def _update(lesson: str, section: str, key: str, entry: dict[str, Any]) -> bool:
+def _update(lesson: str, section: str, key: str, entry: dict[str, Any]) -> str | None:
     return _write(f"{section} {key}", lambda db: _put(db, lesson, section, key, entry))
 
 
-def record_question(lesson: str, question_id: str, choice: str, correct: bool) -> None:
-    _update(lesson, "quiz", question_id, {"answer": choice, "correct": correct})
+def record_question(lesson: str, question_id: str, choice: str, correct: bool) -> str | None:
+    """Keep a quiz answer; returns a problem to show, or None."""
+    return _update(lesson, "quiz", question_id, {"answer": choice, "correct": correct})
 
 
-def record_exercise(lesson: str, exercise_id: str, status: str) -> None:
-    _update(lesson, "exercises", exercise_id, {"status": status})
+def record_exercise(lesson: str, exercise_id: str, status: str) -> str | None:
+    """Keep an exercise's result; returns a problem to show, or None."""
+    return _update(lesson, "exercises", exercise_id, {"status": status})
 
 
-def record_activity(lesson: str, activity_id: str, correct: int, total: int) -> None:
-    _update(lesson, "activities", activity_id, {"correct": correct, "total": total})
+def record_activity(lesson: str, activity_id: str, correct: int, total: int) -> str | None:
+    """Keep a sorting activity's score; returns a problem to show, or None."""
+    return _update(lesson, "activities", activity_id, {"correct": correct, "total": total})
 
 
-def reset(lesson: str | None = None) -> None:
-    """Forget the progress of one lesson, or of all of them."""
+def reset(lesson: str | None = None) -> str | None:
+    """Forget the progress of one lesson, or of all of them; returns a problem to show, or None."""
     if lesson is None:
-        _write("reset", lambda db: db.execute("DELETE FROM answers"))
-    else:
-        _write(f"reset {lesson}", lambda db: db.execute("DELETE FROM answers WHERE lesson = ?", (lesson,)))
+        return _write("reset", lambda db: db.execute("DELETE FROM answers"))
+    return _write(f"reset {lesson}", lambda db: db.execute("DELETE FROM answers WHERE lesson = ?", (lesson,)))
 
 
 def summary(store: dict[str, Any], lessons: dict[str, Any]) -> list[dict[str, Any]]:

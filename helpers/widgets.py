@@ -67,6 +67,11 @@ def live(html: str) -> str:
     return f"<div role='status' aria-live='polite'>{html}</div>" if html else ""
 
 
+def saving_note(problem: str | None) -> str:
+    """A small note under feedback when progress could not be kept as planned (empty when all went well)."""
+    return f"<p><small><b>Note:</b> {esc(problem)}</small></p>" if problem else ""
+
+
 def _score_html(correct: int, answered: int, total: int) -> str:
     return (
         f"<div class='sp-score' style='font-size:110%'><b>Score: {correct} / {total}</b>"
@@ -123,10 +128,11 @@ class Quiz(CourseBox):
         chosen = self.radios[index].value if choice is ... else choice
         verdict = grade_question(question, chosen)
         self.verdicts[index] = verdict if verdict.status != "unanswered" else None
-        self.feedback[index].value = live(verdict.html())
-        self._update_score()
+        problem = None
         if self.lesson and verdict.status != "unanswered":
-            progress.record_question(self.lesson, question.id, str(chosen), verdict.correct)
+            problem = progress.record_question(self.lesson, question.id, str(chosen), verdict.correct)
+        self.feedback[index].value = live(verdict.html() + saving_note(problem))
+        self._update_score()
         return verdict
 
     def reset(self) -> None:
@@ -237,7 +243,7 @@ class Sorter(CourseBox):
         # shows, but the activity is not marked done.
         left = len(verdicts) - answered
         if self.lesson and not left:
-            progress.record_activity(self.lesson, self.activity.id, right, len(verdicts))
+            score += saving_note(progress.record_activity(self.lesson, self.activity.id, right, len(verdicts)))
         if answered and left:
             score += feedback_box("info", "Not finished yet.", f"Sort the other {left} item(s) to complete it.")
         self.score.value = live(score)
@@ -426,18 +432,20 @@ class ProgressView(CourseBox):
         super().__init__([self.table, w.HBox([self.refresh_button, self.confirm, self.reset_button]), self.status])
         self.refresh()
 
-    def refresh(self) -> None:
-        progress.last_problem = None
-        rows = progress.summary(progress.read(), {n: material(n) for n in lesson_numbers()})
+    def refresh(self, problem: str | None = None) -> None:
+        """Read the store afresh and show it, with what the read (or ``problem``, a reset's) ran into."""
+        store = progress.read()
+        rows = progress.summary(store, {n: material(n) for n in lesson_numbers()})
         self.table.value = PROGRESS_STYLE + progress.report(rows).html
         where = f"Saved on this computer only, in {esc(progress.default_path())}."
-        problem = f" <b>Note:</b> {esc(progress.last_problem)}" if progress.last_problem else ""
-        self.status.value = f"<small>{where}{problem}</small>"
+        problems = " ".join(filter(None, [problem, *store["problems"]]))
+        note = f" <b>Note:</b> {esc(problems)}" if problems else ""
+        self.status.value = f"<small>{where}{note}</small>"
 
     def reset(self) -> None:
         if not self.confirm.value:
             self.status.value = live(feedback_box("info", "Tick the box first: a reset cannot be undone."))
             return
-        progress.reset()
+        problem = progress.reset()
         self.confirm.value = False
-        self.refresh()
+        self.refresh(problem)

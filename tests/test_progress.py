@@ -14,7 +14,6 @@ import pytest
 def store_path(tmp_path, monkeypatch):
     path = tmp_path / "progress" / "progress.sqlite3"
     monkeypatch.setenv(progress.PROGRESS_ENV, str(path))
-    progress.last_problem = None
     return path
 
 
@@ -80,10 +79,10 @@ def test_writes_leave_no_temporary_files(store_path):
 def test_corrupt_or_foreign_file_is_set_aside_never_lost(store_path, content, why):
     store_path.parent.mkdir(parents=True)
     store_path.write_text(content, encoding="utf-8")
-    progress.record_exercise("00", "0.1", "correct")
+    problem = progress.record_exercise("00", "0.1", "correct")
     kept = [p for p in store_path.parent.iterdir() if p.name.startswith("progress.sqlite3.set-aside-")]
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == content
-    assert why in progress.last_problem
+    assert why in problem and kept[0].name in problem
     assert progress.read(store_path)["lessons"]["00"]["exercises"]["0.1"]["status"] == "correct"
 
 
@@ -92,8 +91,24 @@ def test_a_file_in_the_way_of_the_folder_does_not_break_a_widget(tmp_path, monke
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv(progress.PROGRESS_ENV, str(blocker / "progress.sqlite3"))
     verdict = h.Lesson("00").check("0.1", 66)
-    assert verdict.correct and "could not be saved" in progress.last_problem
+    assert verdict.correct and "could not be saved" in verdict.detail  # the check says so, and still grades
+    quiz = h.Lesson("00").quiz()
+    quiz.answer(0, quiz.questions[0].answer)
+    assert "could not be saved" in quiz.feedback[0].value
+    view = h.Lesson("00").progress()
+    assert "could not read progress" in view.status.value
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_progress_keeps_no_state_between_calls(store_path):
+    """Problems travel with the result of each call, not in a module variable that another call overwrites."""
+    assert not hasattr(progress, "last_problem")
+    assert progress.record_exercise("00", "0.1", "correct") is None
+    store_path.unlink()
+    store_path.write_text("{not json", encoding="utf-8")
+    found = progress.read(store_path)
+    assert len(found["problems"]) == 1 and "not valid JSON" in found["problems"][0] and found["lessons"] == {}
+    assert progress.read(store_path)["problems"] == []  # the file was set aside once; the fresh store reads fine
 
 
 def test_reset_needs_confirmation(store_path):
@@ -162,9 +177,11 @@ import sys
 from helpers import progress
 lesson, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
-    progress.record_question(lesson, f"q{i}", "a", i % 2 == 0)
-    progress.record_exercise(lesson, f"e{i}", "correct")
-assert progress.last_problem is None, progress.last_problem
+    for problem in (
+        progress.record_question(lesson, f"q{i}", "a", i % 2 == 0),
+        progress.record_exercise(lesson, f"e{i}", "correct"),
+    ):
+        assert problem is None, problem
 """
 
 
