@@ -12,12 +12,13 @@ from .display import Rich, esc
 
 
 @lru_cache(maxsize=4)
-def _bibliography(folder: str) -> dict[str, dict[str, Any]]:
+def _bibliography(stamp: data.Stamp) -> dict[str, dict[str, Any]]:
     return {row["source_id"]: row for row in data.records("bibliography")}
 
 
 def _entries() -> dict[str, dict[str, Any]]:
-    return _bibliography(str(data.data_dir()))
+    """The bibliography by source id, built again only when data/bibliography.csv (or the descriptor) changes."""
+    return _bibliography(data.table_stamp("bibliography"))
 
 
 def source(source_id: str) -> dict[str, Any]:

@@ -93,15 +93,32 @@ def data_dir() -> Path:
     )
 
 
+Stamp = tuple[tuple[str, int, int], ...]
+"""Which files a cached result was made from, each as (path, modification time in ns, size)."""
+
+
+def _stamp(*paths: Path) -> Stamp:
+    """The files' identity for a cache: a changed (or touched) file has a new stamp; a missing one has -1s."""
+    stamps = []
+    for path in paths:
+        try:
+            info = path.stat()
+            stamps.append((str(path), info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append((str(path), -1, -1))
+    return tuple(stamps)
+
+
 @lru_cache(maxsize=8)
-def _descriptor(folder: Path) -> dict[str, Any]:
-    with open(folder / "datapackage.json", encoding="utf-8") as f:
+def _descriptor(path: Path, stamp: Stamp) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
         return json.load(f)
 
 
 def descriptor() -> dict[str, Any]:
-    """The parsed ``datapackage.json``."""
-    return _descriptor(data_dir())
+    """The parsed ``datapackage.json`` (read again only when the file changes)."""
+    path = data_dir() / "datapackage.json"
+    return _descriptor(path, _stamp(path))
 
 
 def tables() -> list[str]:
@@ -347,6 +364,15 @@ def require_columns(frame: Any, *columns: str | None) -> None:
             raise UnknownNameError("column", column, [str(c) for c in frame.columns])
 
 
+def table_stamp(name: str) -> Stamp:
+    """What a loaded table depends on: the descriptor, the table's file and the files its foreign keys
+    point at. A new stamp (a file edited or touched) means the table must be read and checked again."""
+    folder = data_dir()
+    targets = [fk["reference"]["resource"] for fk in schema(name).get("foreignKeys", [])]
+    files = [resource(n)["path"] for n in dict.fromkeys([name, *targets])]
+    return _stamp(folder / "datapackage.json", *(folder / f for f in files))
+
+
 def load(name: str) -> pd.DataFrame:
     """Load one course table as a DataFrame typed by its schema.
 
@@ -357,7 +383,15 @@ def load(name: str) -> pd.DataFrame:
     ``string``; empty cells are missing values. An unknown name raises an error
     listing the valid tables; a file that breaks its schema raises
     :class:`DataError` naming the file, row and column.
+
+    A table is read and checked once per change of its files (see :func:`table_stamp`); each call returns
+    a copy, so a caller that changes its frame changes nobody else's.
     """
+    return _load(name, table_stamp(name)).copy()
+
+
+@lru_cache(maxsize=64)
+def _load(name: str, stamp: Stamp) -> pd.DataFrame:
     rows = _checked_rows(name)
     found = _foreign_key_problems(name, rows)
     if found:

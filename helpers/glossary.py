@@ -11,7 +11,7 @@ from .display import Rich, esc
 
 
 @lru_cache(maxsize=4)
-def _terms(folder: str) -> dict[str, dict[str, Any]]:
+def _terms(stamp: data.Stamp) -> dict[str, dict[str, Any]]:
     return {row["term"].casefold(): row for row in data.records("glossary")}
 
 
@@ -28,7 +28,7 @@ def define(*terms: str) -> Rich:
     """Definitions of one or more glossary terms, with equivalents and sources."""
     if not terms:
         raise ValueError("name at least one term, e.g. define('soft power')")
-    entries = _terms(str(data.data_dir()))
+    entries = _terms(data.table_stamp("glossary"))
     html, text = [], []
     for term in terms:
         if not isinstance(term, str) or term.casefold() not in entries:

@@ -9,6 +9,7 @@ from helpers.data import DataError
 
 import csv
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -349,3 +350,65 @@ def test_index_rows_are_consistent():
     assert ranked["rank"].notna().all(), "a ranked row needs a rank"
     assert idx[idx["status"] != "ranked"]["rank"].isna().all(), "unranked rows must not carry a rank"
     assert isinstance(ranked, pd.DataFrame)
+
+
+def count_reads(monkeypatch) -> list[str]:
+    """The names of the tables read from disk from now on (data._read_rows is where every read starts)."""
+    reads: list[str] = []
+    read_rows = data._read_rows
+
+    def counting(name):
+        reads.append(name)
+        return read_rows(name)
+
+    monkeypatch.setattr(data, "_read_rows", counting)
+    return reads
+
+
+def test_a_table_is_read_and_checked_once_until_its_file_changes(data_copy, monkeypatch):
+    reads = count_reads(monkeypatch)
+    first = data.load("polls")
+    assert reads.count("polls") == 1
+    second = data.load("polls")
+    assert reads.count("polls") == 1, "a second load of an unchanged file read it again"
+    pd.testing.assert_frame_equal(first, second)
+    path = data_copy / "polls.csv"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))  # touched
+    data.load("polls")
+    assert reads.count("polls") == 2
+    edited = path.read_text(encoding="utf-8").replace("Pew Research Center", "Pew Research Centre", 1)
+    path.write_text(edited, encoding="utf-8")
+    assert "Pew Research Centre" in set(data.load("polls")["survey"])
+    assert reads.count("polls") == 3
+
+
+def test_a_loaded_table_is_a_copy_that_callers_may_change(data_copy):
+    first = data.load("polls")
+    first.loc[0, "percent"] = -1
+    del first["note"]
+    again = data.load("polls")
+    assert again.loc[0, "percent"] != -1 and "note" in again.columns
+
+
+def test_a_change_to_a_referenced_table_reloads_the_tables_that_point_at_it(data_copy, monkeypatch):
+    data.load("polls")
+    bibliography = data_copy / "bibliography.csv"
+    rows = bibliography.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [r for r in rows if not r.startswith("wsj_2014,")]
+    assert len(kept) == len(rows) - 1, "the test expects the source wsj_2014 in the bibliography"
+    bibliography.write_text("".join(kept), encoding="utf-8")
+    with pytest.raises(data.DataError, match="wsj_2014"):
+        data.load("polls")  # polls cites wsj_2014: its foreign key is checked again
+
+
+def test_the_bibliography_is_built_once_per_change_of_its_file(data_copy, monkeypatch):
+    from helpers import citations
+
+    reads = count_reads(monkeypatch)
+    assert citations.cite("nye_2004") == citations.cite("nye_2004")
+    citations.source_ids()
+    assert reads.count("bibliography") == 1, "the bibliography was read again though its file did not change"
+    path = data_copy / "bibliography.csv"
+    label = citations.source("nye_2004")["short"]
+    path.write_text(path.read_text(encoding="utf-8").replace(f",{label},", ",Nye (changed) 2004,", 1), encoding="utf-8")
+    assert citations.cite("nye_2004") == "[Nye (changed) 2004]"
