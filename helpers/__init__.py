@@ -25,8 +25,8 @@ Never ``h.<module>.<name>``: a test parses every lesson and fails on it.
   (``data``, ``citations``, ``glossary``), charts (``charts``, ``chart_text``),
   widgets (``widgets``, ``display``), the question banks (``material``) and their
   grading (``grading``), progress (``progress``), the lesson object (``lesson``),
-  the set-up check (``envcheck``) and the teacher's kit (``editions``, ``printed``,
-  ``__main__``).
+  safe file writes (``files``), the set-up check (``envcheck``) and the teacher's kit
+  (``editions``, ``printed``, ``__main__``).
 - *Topics*, ``helpers/topics/<topic>.py``, hold what belongs to particular lessons:
   their views, explorers and lesson widgets, one module per topic, its docstring
   naming the lessons it serves. Each public name a lesson uses is listed in

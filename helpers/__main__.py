@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .files import write_text_atomically
 from .lesson import lesson_notebooks
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -111,8 +112,8 @@ def write_lab_settings(settings_dir: Path, app_dir: Path) -> Path:
     """Write the course's settings into ``settings_dir``/overrides.d/ (nothing else there is touched)."""
     path = settings_dir / "overrides.d" / COURSE_SETTINGS
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(lab_overrides(app_dir), indent=1) + "\n", encoding="utf-8")
-    return path
+    # In one step: JupyterLab starting meanwhile (a second launch) must not read half a settings file.
+    return write_text_atomically(path, json.dumps(lab_overrides(app_dir), indent=1) + "\n")
 
 
 def lab_settings_options() -> list[str]:

@@ -878,3 +878,21 @@ def test_every_exercise_kind_of_the_bank_format_has_its_grader(monkeypatch):
     monkeypatch.setitem(grading.GRADERS, "number", lambda ex, answer: seen.append((ex.id, answer)) or "graded")
     assert grade_exercise(number_exercise(), 7) == "graded" and seen == [("1.1", 7)]
     assert grade_exercise(number_exercise(), ...).status == "unanswered"  # blank answers never reach a grader
+
+
+def test_an_atomic_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from helpers.files import write_text_atomically
+
+    import os
+
+    path = tmp_path / "settings.json"
+    assert write_text_atomically(path, "old\n") == path and path.read_text(encoding="utf-8") == "old\n"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
+
+    def refuse(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        write_text_atomically(path, "new\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"] and path.read_text(encoding="utf-8") == "old\n"

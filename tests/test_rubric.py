@@ -6,6 +6,9 @@ from helpers import charts
 from helpers.topics import rubric
 from helpers.topics.rubric import RubricError
 
+import os
+import tempfile
+
 import pandas as pd
 import pytest
 
@@ -203,7 +206,7 @@ def test_a_failed_write_gives_a_clear_message_and_leaves_no_file(tmp_path, monke
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(rubric.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(RubricError, match="Could not write 'mine.md': Permission denied"):
         rubric.save_markdown("x", "mine.md", base=tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -216,7 +219,7 @@ def test_a_failed_replace_keeps_the_old_file_and_leaves_no_temporary_file(tmp_pa
     def refuse(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(rubric.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(RubricError, match="No space left on device"):
         rubric.save_markdown("my second answer", "mine.md", overwrite=True, base=tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["mine.md"]  # the half-done write is gone

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ import pandas as pd
 
 from .. import charts
 from ..display import esc, feedback_box
+from ..files import write_text_atomically
 from ..widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
 
 
@@ -298,15 +298,7 @@ def save_markdown(text: str, name: Any, *, overwrite: bool = False, base: str | 
             f"{path.name!r} already exists there. Tick 'overwrite' to replace it, or choose another name."
         )
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rubric-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-            os.chmod(temporary, 0o644)  # mkstemp makes the file private; a saved answer is an ordinary file
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
+        write_text_atomically(path, text)
     except OSError as exc:
         raise RubricError(
             f"Could not write {path.name!r}: {exc.strerror or exc}. Choose a folder you can write to."
