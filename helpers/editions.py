@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -293,15 +294,29 @@ class Interactive:
     controls: tuple[str, ...] = ()
 
 
-_CALLS = {"quiz", "sorter", "check", "Explorer", "IndexBuilder", "Rubric", "progress", "widget_probe"}
+_CALLS = {"quiz", "sorter", "check", "Explorer", "progress", "widget_probe"}
+
+
+def printable_widget(name: str) -> Any:
+    """The lesson widget ``h.<name>`` if the package exports one with a printed form (``paper_form``), else None.
+
+    A topic's widget prints itself (``h.Rubric``, ``h.IndexBuilder``), so the editions know no particular lesson.
+    """
+    import helpers
+
+    if name not in helpers.__all__:
+        return None
+    widget = getattr(helpers, name)
+    return widget if callable(getattr(widget, "paper_form", None)) else None
 
 
 def interactive_part(cell: NotebookNode) -> Interactive | None:
     """Which course widget or check a code cell makes, read from its code with Python's own parser.
 
     The course API is the mark: ``lesson.quiz()``, ``lesson.sorter("id")``, ``lesson.check("id", answer)``,
-    ``h.Explorer(view, control=...)``, ``h.IndexBuilder()``, ``h.Rubric()``,
-    ``lesson.progress()`` and ``h.widget_probe()``. Parsing (not pattern matching) ignores comments and strings.
+    ``h.Explorer(view, control=...)``, ``lesson.progress()``, ``h.widget_probe()``, and the package's
+    widgets with a printed form, such as ``h.IndexBuilder()`` and ``h.Rubric()`` (see :func:`printable_widget`).
+    Parsing (not pattern matching) ignores comments and strings.
     """
     if cell.get("cell_type") != "code" or is_solution(cell):
         return None
@@ -316,11 +331,11 @@ def interactive_part(cell: NotebookNode) -> Interactive | None:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if name.endswith("_explorer"):  # a ready-made explorer from the package, e.g. h.events_explorer
             name = "Explorer"
-        elif name not in _CALLS:
+        elif name not in _CALLS and printable_widget(name) is None:
             continue
         first = call.args[0] if call.args else None
         ident = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
-        kind = {"Explorer": "explorer", "IndexBuilder": "index_builder", "Rubric": "rubric"}.get(name, name)
+        kind = "explorer" if name == "Explorer" else name
         return Interactive(kind, ident, tuple(k.arg for k in call.keywords if k.arg))
     return None
 
@@ -434,18 +449,12 @@ def _paper_outputs(cell: NotebookNode, part: Interactive, found) -> list[Noteboo
         return [_html_output(printed.sorter(found.activity(part.ident)))]
     if part.kind == "check" and found is not None and part.ident:
         return [_html_output(printed.exercise(found.exercise(part.ident)))]
-    if part.kind == "rubric":
-        from .topics.rubric import CRITERIA
-
-        return [_html_output(printed.rubric(CRITERIA))]
     if part.kind == "explorer":
         kept = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {}) or "text/html" in o.get("data", {})]
         return kept + [_html_output(printed.note(explorer_line(part)))]
-    if part.kind == "index_builder":
-        from .topics.indices import IndexBuilder
-
-        what = (IndexBuilder.__doc__ or "").strip().splitlines()[0].rstrip(".")
-        return [_html_output(printed.note(f"In JupyterLab, this index builder lets you {what[0].lower()}{what[1:]}."))]
+    widget = printable_widget(part.kind)
+    if widget is not None:
+        return [_html_output(widget.paper_form())]
     if part.kind in WIDGET_LINES:
         return [_html_output(printed.note(WIDGET_LINES[part.kind]))]
     return None

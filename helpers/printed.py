@@ -74,11 +74,10 @@ def exercise(entry: Exercise) -> str:
     )
 
 
-def rubric(criteria: Sequence) -> str:
-    """The synthesis rubric as a grid: each criterion's question, a rating and the evidence, to fill in."""
-    from .topics.rubric import SCALE
-
-    scale = " · ".join(f"{i} {name}" for i, name in enumerate(SCALE))
+def rubric(criteria: Sequence, scale_names: Sequence[str]) -> str:
+    """A rubric as a grid: each criterion's question, a rating on the scale (0 = the first of ``scale_names``)
+    and the evidence, to fill in. Criteria have a ``label``, a ``framework`` and a ``question``."""
+    scale = " · ".join(f"{i} {name}" for i, name in enumerate(scale_names))
     rows = "".join(
         f"<tr><td><strong>{esc(c.label)}</strong> ({esc(c.framework)}): {esc(c.question)}</td>"
         "<td class='sp-print-blank'></td><td class='sp-print-blank sp-print-wide'></td></tr>"

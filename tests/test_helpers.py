@@ -896,3 +896,28 @@ def test_an_atomic_write_that_fails_keeps_the_old_file_and_leaves_no_temporary_f
     with pytest.raises(OSError, match="No space left"):
         write_text_atomically(path, "new\n")
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"] and path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_core_modules_know_no_topic():
+    """The layout rule: helpers/*.py import nothing from helpers/topics/ (the package's __init__ names them)."""
+    import ast
+    from pathlib import Path
+
+    core = [p for p in Path(h.__file__).parent.glob("*.py") if p.name != "__init__.py"]
+    assert len(core) > 10
+    for path in core:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(a.name for a in node.names)]
+                assert not any(n == "topics" or n.startswith("topics.") for n in names), f"{path.name} imports a topic"
+
+
+def test_topic_widgets_print_themselves_in_handouts():
+    from helpers import editions
+
+    assert (
+        editions.printable_widget("Rubric") is h.Rubric and editions.printable_widget("IndexBuilder") is h.IndexBuilder
+    )
+    assert editions.printable_widget("Explorer") is None and editions.printable_widget("nothing") is None
+    assert "sp-print-rubric" in h.Rubric.paper_form() and "Niche soft power" in h.Rubric.paper_form()
+    assert "this index builder lets you score countries" in h.IndexBuilder.paper_form()

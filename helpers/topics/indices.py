@@ -27,7 +27,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from .. import charts, data
+from .. import charts, data, printed
 from .._names import UnknownNameError
 from ..display import esc, feedback_box
 from ..widgets import CourseBox
@@ -331,6 +331,12 @@ class IndexBuilder(CourseBox):
     """
 
     css_class = "sp-index-builder"
+
+    @classmethod
+    def paper_form(cls) -> str:
+        """What a printed handout shows in the widget's place: a line saying what it does in JupyterLab."""
+        what = (cls.__doc__ or "").strip().splitlines()[0].rstrip(".")
+        return printed.note(f"In JupyterLab, this index builder lets you {what[0].lower()}{what[1:]}.")
 
     def __init__(
         self, countries: Sequence[str] = COUNTRIES, start_score: float = 5.0, start_weight: float = 1.0

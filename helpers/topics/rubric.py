@@ -28,7 +28,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from .. import charts
+from .. import charts, printed
 from ..display import esc, feedback_box
 from ..files import write_text_atomically
 from ..widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
@@ -313,6 +313,11 @@ class Rubric(CourseBox):
     """Rate, justify, see the profile, preview and save as Markdown. Saving happens only on a click."""
 
     css_class = "sp-rubric"
+
+    @classmethod
+    def paper_form(cls) -> str:
+        """What a printed handout shows in the widget's place: the rubric as a grid to fill in by hand."""
+        return printed.rubric(CRITERIA, SCALE)
 
     def __init__(self, criteria: Sequence[Criterion] = CRITERIA, default_name: str = "my_assessment.md") -> None:
         if not criteria:
