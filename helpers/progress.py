@@ -98,28 +98,45 @@ def _legacy_entries(raw: str) -> list[tuple[str, str, str, dict]] | None:
     ]
 
 
+def _legacy_in_place(path: Path, notes: list[str]) -> list[tuple[str, str, str, dict]]:
+    """The answers of a JSON progress file found where the store should be (it is then kept aside, renamed);
+    a file there that is neither the store nor such a file is set aside."""
+    raw = path.read_bytes().decode("utf-8", errors="replace")
+    found = _legacy_entries(raw)
+    if found is None:
+        _set_aside(path, "not valid JSON" if _not_json(raw) else "not a Soft Power Companion progress file", notes)
+        return []
+    kept = _aside_name(path, "imported")
+    path.rename(kept)
+    notes.append(f"progress from {path.name} was imported; the old file is kept as {kept.name}.")
+    return found
+
+
+def _legacy_default() -> list[tuple[str, str, str, dict]]:
+    """The answers in progress.json, where earlier versions kept progress by default (then renamed)."""
+    old = _user_folder() / "progress.json"
+    if not old.is_file():
+        return []
+    legacy = _legacy_entries(old.read_text(encoding="utf-8", errors="replace")) or []
+    if legacy:
+        old.rename(_aside_name(old, "imported"))
+    return legacy
+
+
+def _legacy(path: Path, notes: list[str]) -> list[tuple[str, str, str, dict]]:
+    """Answers from earlier versions' JSON progress to import into a store opened at ``path``."""
+    if path.is_file() and path.stat().st_size and not path.read_bytes()[:16] == _SQLITE_HEADER:
+        return _legacy_in_place(path, notes)
+    if not path.exists() and path == _user_folder() / "progress.sqlite3":
+        return _legacy_default()
+    return []
+
+
 def _open(path: Path, notes: list[str]) -> sqlite3.Connection:
     """A connection to a ready store; a JSON progress file in its place is imported, anything else set aside
     (each with a line in ``notes`` for the student)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    legacy: list[tuple[str, str, str, dict]] = []
-    if path.is_file() and path.stat().st_size and not path.read_bytes()[:16] == _SQLITE_HEADER:
-        raw = path.read_bytes().decode("utf-8", errors="replace")
-        found = _legacy_entries(raw)
-        if found is None:
-            why = "not valid JSON" if _not_json(raw) else "not a Soft Power Companion progress file"
-            _set_aside(path, why, notes)
-        else:
-            legacy = found
-            kept = _aside_name(path, "imported")
-            path.rename(kept)
-            notes.append(f"progress from {path.name} was imported; the old file is kept as {kept.name}.")
-    elif not path.exists() and path == _user_folder() / "progress.sqlite3":
-        old = path.with_name("progress.json")  # where earlier versions kept progress by default
-        if old.is_file():
-            legacy = _legacy_entries(old.read_text(encoding="utf-8", errors="replace")) or []
-            if legacy:
-                old.rename(_aside_name(old, "imported"))
+    legacy = _legacy(path, notes)
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     try:
         db.executescript(_SCHEMA)
