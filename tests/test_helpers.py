@@ -819,9 +819,11 @@ def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
 
 
 def test_one_column_check_names_the_missing_column_and_those_present():
+    from helpers.data import require_columns
+
     frame = pd.DataFrame({"year": [2015], "percent": [51], "source_id": ["nye_2004"]})
     for missing, call in (
-        ("country", lambda: h.data.require_columns(frame, "year", "country")),
+        ("country", lambda: require_columns(frame, "year", "country")),
         ("country", lambda: h.bar(frame, "country", "percent", title="t")),  # the charts' check
         ("date", lambda: h.events_between(frame, None, (2015, 2015))),  # the topics' check
     ):
@@ -830,7 +832,7 @@ def test_one_column_check_names_the_missing_column_and_those_present():
         ):
             call()
     with pytest.raises(TypeError, match="expected a pandas DataFrame, not list"):
-        h.data.require_columns([1, 2], "year")
+        require_columns([1, 2], "year")
 
 
 def test_countries_keep_one_colour_scale_across_charts():
