@@ -923,3 +923,14 @@ def test_topic_widgets_print_themselves_in_handouts():
     assert editions.printable_widget("Explorer") is None and editions.printable_widget("nothing") is None
     assert "sp-print-rubric" in h.Rubric.paper_form() and "Niche soft power" in h.Rubric.paper_form()
     assert "this index builder lets you score countries" in h.IndexBuilder.paper_form()
+
+
+def test_every_public_name_resolves_and_modules_are_not_the_way_in():
+    for name in h.__all__:
+        assert getattr(h, name) is not None, name
+    assert set(h.__all__) <= set(dir(h))
+    with pytest.raises(AttributeError, match=r"h\.<name>, never h\.<module>\.<name>"):
+        h.screens  # noqa: B018 (the attribute access is the test)
+    for module in ("indices", "screens", "rubric"):
+        doc = __import__(f"helpers.topics.{module}", fromlist=["_"]).__doc__
+        assert re.search(r"lessons? 0\d", doc), f"helpers/topics/{module}.py: its docstring names no lesson"
