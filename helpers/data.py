@@ -153,36 +153,54 @@ def _check_partial_date(text: str) -> str | None:
     return None
 
 
+def _integer(text: str) -> tuple[Any, str | None]:
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text), None
+    return None, f"expected a whole number, got {text!r}"
+
+
+def _float(text: str) -> tuple[Any, str | None]:
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"expected a number, got {text!r}"
+    if math.isnan(value) or math.isinf(value):
+        return None, f"expected a finite number, got {text!r}"
+    return value, None
+
+
+def _boolean(text: str) -> tuple[Any, str | None]:
+    if text.lower() in _TRUE:
+        return True, None
+    if text.lower() in _FALSE:
+        return False, None
+    return None, f"expected true or false, got {text!r}"
+
+
+def _date(text: str) -> tuple[Any, str | None]:
+    problem = _check_partial_date(text)
+    if problem is None and len(text) != 10:
+        problem = "expected a full date YYYY-MM-DD"
+    return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+
+
+def _partial_date(text: str) -> tuple[Any, str | None]:
+    # More than Frictionless: the pattern alone accepts days that do not exist (2025-02-30).
+    problem = _check_partial_date(text)
+    return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+
+
+_CONVERTERS = {"integer": _integer, "number": _float, "boolean": _boolean, "date": _date}
+"""Each Table Schema type the course uses, other than string, and how a cell's text becomes its value."""
+
+
 def _convert(text: str, field: dict[str, Any]) -> tuple[Any, str | None]:
     """Convert one cell's text to its typed value, or say what was expected."""
     kind = field.get("type", "string")
-    if kind == "integer":
-        if re.fullmatch(r"[+-]?\d+", text):
-            return int(text), None
-        return None, f"expected a whole number, got {text!r}"
-    if kind == "number":
-        try:
-            value = float(text)
-        except ValueError:
-            return None, f"expected a number, got {text!r}"
-        if math.isnan(value) or math.isinf(value):
-            return None, f"expected a finite number, got {text!r}"
-        return value, None
-    if kind == "boolean":
-        if text.lower() in _TRUE:
-            return True, None
-        if text.lower() in _FALSE:
-            return False, None
-        return None, f"expected true or false, got {text!r}"
-    if kind == "date":
-        problem = _check_partial_date(text)
-        if problem is None and len(text) != 10:
-            problem = "expected a full date YYYY-MM-DD"
-        return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind](text)
     if _is_partial_date(field):
-        # More than Frictionless: the pattern alone accepts days that do not exist (2025-02-30).
-        problem = _check_partial_date(text)
-        return (text if problem is None else None), problem and f"{problem}, got {text!r}"
+        return _partial_date(text)
     return text, None
 
 
