@@ -465,22 +465,20 @@ def test_explorer_redraws_on_change_and_survives_errors():
         return h.line(idx[idx["country"] == country].dropna(subset=["rank"]), "year", "rank", title=country)
 
     explorer = h.Explorer(view, country=["China", "Russia", "Nowhere"])
-    first = explorer.output.value
-    assert "sp-chart-image" in first
+    first = explorer.output.html
+    assert "Line chart: China" in first and len(explorer.output.charts) == 1
     explorer.set(country="Russia")
-    assert "sp-chart-image" in explorer.output.value and explorer.output.value != first
+    assert len(explorer.output.charts) == 1 and explorer.output.html != first
     explorer.set(country="Nowhere")
-    assert (
-        "Nothing to show for this choice." in explorer.output.value and "no rows for Nowhere" in explorer.output.value
-    )
+    assert "Nothing to show for this choice." in explorer.output.html and "no rows for Nowhere" in explorer.output.html
 
 
 def test_explorer_tables_and_text_are_escaped():
     frame = pd.DataFrame({"a": [HOSTILE]})
     explorer = h.Explorer(lambda which: frame if which == "table" else HOSTILE, which=["table", "text"])
-    assert "<script>" not in explorer.output.value and "&lt;script&gt;" in explorer.output.value
+    assert "<script>" not in explorer.output.html and "&lt;script&gt;" in explorer.output.html
     explorer.set(which="text")
-    assert "<script>" not in explorer.output.value
+    assert "<script>" not in explorer.output.html
 
 
 @pytest.mark.parametrize(
@@ -612,7 +610,7 @@ def test_explorer_draws_layered_charts_too():
         lambda who: h.bar(russia[russia["respondents"] == who], "year", "percent", title=who),
         who=["China", "Russia"],
     )
-    assert "sp-chart-image" in explorer.output.value  # h.bar returns a LayerChart (bars plus labels)
+    assert len(explorer.output.charts) == 1  # h.bar returns a LayerChart (bars plus labels)
 
 
 # ---------------------------------------------------------------- what students see in the widgets
@@ -753,8 +751,8 @@ def test_events_explorer_offers_only_kinds_with_events_in_its_range():
     assert set(events["kind"]) - set(kinds), f"some kinds have no event in 2024-{last}: they are left out"
     for kind in kinds:
         explorer.set(kind=kind)
-        assert "No events" not in explorer.output.value and "&lt;NA&gt;" not in explorer.output.value
-    assert "<th>source</th>" in explorer.output.value and "source_id" not in explorer.output.value
+        assert "No events" not in explorer.output.html and "&lt;NA&gt;" not in explorer.output.html
+    assert "<th>source</th>" in explorer.output.html and "source_id" not in explorer.output.html
 
 
 def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
