@@ -9,9 +9,8 @@ vl-convert version into the user's cache folder.
 
 altair's own ``JupyterChart`` does the same on a larger scale; the course keeps this small widget because it
 needs three things that one does not give: no schema validation on each change (altair validates the whole
-spec, which costs more than the drawing saved), an SVG renderer (Vega's SVG carries the chart's description
-as its accessible name, a canvas carries none), and a counter of finished drawings that the browser test and
-the benchmark read.
+spec, which costs more than the drawing saved), an SVG that carries the chart's description as its accessible
+name (a canvas can carry none), and a counter of finished drawings that the browser test and the benchmark read.
 """
 
 from __future__ import annotations
@@ -37,6 +36,10 @@ async function render({ model, el }) {
     if (spec) {
       try {
         view = (await vegaEmbed(el, spec, {renderer: "svg", actions: false})).view;
+        // Vega leaves the drawing unnamed: the chart's description (from its data) is its accessible name.
+        const svg = el.querySelector("svg");
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", spec.description || "");
       } catch (error) {
         el.textContent = "This chart could not be drawn: " + error.message;
       }
