@@ -130,8 +130,8 @@ def browser_times(lab: JupyterLab, context, path: Path, changes: int) -> dict[st
     view.clear_and_run_all()
     found: dict[str, list[float]] = {}
     kinds = page.evaluate(
-        f"() => [...document.querySelectorAll('{VIEWS}')].map(v => "
-        "v.classList.contains('sp-explorer') ? 'Explorer' : v.classList.contains('sp-rubric') ? 'Rubric' : 'IndexBuilder')"
+        f"() => [...document.querySelectorAll('{VIEWS}')].map(v => v.classList.contains('sp-explorer') ? "
+        "'Explorer' : v.classList.contains('sp-rubric') ? 'Rubric' : 'IndexBuilder')"
     )
     script = CHANGE_JS.replace("arguments_selector", repr(VIEWS))
     for index, kind in enumerate(kinds):
