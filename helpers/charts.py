@@ -177,16 +177,24 @@ def source_line(source_ids: Iterable[str]) -> str:
 
 def finish(chart: alt.TopLevelMixin, title: str, sources: Iterable[str]) -> alt.TopLevelMixin:
     """Give a chart its title and source line. Every course chart goes through here."""
+    return _titled(chart.copy(deep=False), title, sources)
+
+
+def _titled(chart: alt.TopLevelMixin, title: str, sources: Iterable[str]) -> alt.TopLevelMixin:
+    """:func:`finish` for a chart a builder has just made: titled in place.
+
+    Explorers redraw on every change, so the builders avoid what copies or validates the whole chart again:
+    altair's properties() checks the title against its whole schema, and copying a layered chart, even a
+    shallow copy, copies every layer; together they were a third of a redraw. The tests validate every
+    builder's chart instead.
+    """
     _require_title(title)
     ids = list(sources)
     if not ids:
         raise ValueError("every chart needs a source: pass sources=[...] or data with a source_id column")
-    finished = chart.copy(deep=False)
     # A long list of sources wraps (about 700 px a line) rather than widen the chart past the screen.
-    # Set directly, not with properties(): that validates the title against altair's whole schema, which cost
-    # a third of an explorer's redraw; the tests validate every builder's chart instead.
-    finished.title = dict(text=title, subtitle=textwrap.wrap(source_line(ids), 100))
-    return finished
+    chart.title = dict(text=title, subtitle=textwrap.wrap(source_line(ids), 100))
+    return chart
 
 
 def _require_title(title: Any) -> None:
@@ -351,7 +359,7 @@ def bar(
             layers.append(text.encode(text=alt.Text("_label:N")))
         else:
             layers.append(text.encode(text=alt.Text(f"{value}:Q", format=number_format)))
-    return finish(alt.layer(*layers, width=width), title, source_ids)
+    return _titled(alt.layer(*layers, width=width), title, source_ids)
 
 
 def line(
@@ -398,7 +406,7 @@ def line(
         layers.append(end_labels(base, frame, x, y, colour))
     # The end labels' text colours are a scale of their own, not the lines' colours.
     chart = alt.layer(*layers, resolve=INDEPENDENT_COLOURS, width=WIDTH)
-    return finish(chart, title, _sources(frame, sources))
+    return _titled(chart, title, _sources(frame, sources))
 
 
 def end_labels(base: alt.Chart, frame: pd.DataFrame, x: str, y: str, group: str) -> alt.Chart:
@@ -454,7 +462,7 @@ def timeline(
         align=alt.expr("datum._right ? 'right' : 'left'"), dx=alt.expr("datum._right ? -10 : 10")
     ).encode(text=alt.Text(f"{label}:N"))
     chart = alt.layer(dots, text, width=WIDTH, height=max(120, BAR_STEP * len(data)))
-    return finish(chart, title, _sources(frame, sources))
+    return _titled(chart, title, _sources(frame, sources))
 
 
 def _start_of(partial: str) -> str:

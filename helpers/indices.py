@@ -256,7 +256,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data = data.astype({"index": str, "country": str, "year": int}).sort_values(["index", "country", "year"])
     data["rank"] = data["rank"].astype("float").where(data["status"] == "ranked")
     # A gap (not ranked / not found) starts a new segment, so the line is broken there rather than bridged.
-    data["segment"] = data.groupby(["index", "country"])["rank"].transform(lambda r: r.isna().cumsum())
+    data["segment"] = data["rank"].isna().groupby([data["index"], data["country"]]).cumsum()
     data = data[data["rank"].notna()].astype({"rank": int})
     data["line"] = data["index"] + " " + data["country"] + " " + data["segment"].astype(str)
     # The better-ranked country of a year gets its label above its point, the other below, so labels do not collide.
@@ -324,7 +324,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         width=charts.WIDTH,
         height=300,
     )
-    return charts.finish(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
+    return charts._titled(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
 
 # ---------------------------------------------------------------- the widget

@@ -34,7 +34,7 @@ from nbclient import NotebookClient
 
 from tests.benchmark import LESSONS, OUT
 from tests.browser.conftest import JupyterLab
-from tests.browser.test_browser import LessonPage, Watch
+from tests.browser.test_browser import Expected, LessonPage, Watch
 from tests.chromium import launched_chromium
 
 VIEWS = ".sp-explorer, .sp-index-builder, .sp-rubric"
@@ -123,10 +123,8 @@ def browser_times(lab: JupyterLab, context, path: Path, changes: int) -> dict[st
     watch = Watch()
     watch.attach(page)
     view = LessonPage(page, watch, path.name)
-    code_cells = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
-    view.open(
-        f"{lab.url}/lab/workspaces/{quote(path.stem)}/tree/{quote(path.name)}?reset&token={lab.token}", code_cells
-    )
+    url = f"{lab.url}/lab/workspaces/{quote(path.stem)}/tree/{quote(path.name)}?reset&token={lab.token}"
+    view.open(url, Expected.of(lab.root / path.name).code_cells)
     view.clear_and_run_all()
     found: dict[str, list[float]] = {}
     kinds = page.evaluate(
