@@ -9,7 +9,7 @@ from importlib import metadata
 from . import charts, data
 from .display import Rich, esc, feedback_box
 
-PACKAGES = ["jupyterlab", "ipywidgets", "jupyterlab_widgets", "pandas", "altair", "vl-convert-python"]
+PACKAGES = ["jupyterlab", "ipywidgets", "jupyterlab_widgets", "anywidget", "pandas", "altair", "vl-convert-python"]
 FIX_INSTALL = "From the course folder run: pip install -e .  (then restart the kernel)"
 
 

@@ -18,8 +18,10 @@ import pandas as pd
 import traitlets
 
 from . import charts, progress
+from .chart_text import describe_table
 from .display import Rich, esc, feedback_box, show_table
 from .grading import Verdict, grade_item, grade_question
+from .livechart import LiveChart
 from .material import Activity, Question, lesson_numbers, material
 
 STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
@@ -258,7 +260,7 @@ class Sorter(CourseBox):
 
 
 def to_html(result: Any) -> str:
-    """HTML for whatever an explorer's view returns: a chart, a table, a Rich block or text."""
+    """HTML for whatever a view returns: a chart (drawn in the kernel), a table, a Rich block or text."""
     if isinstance(result, alt.TopLevelMixin):
         return charts.to_html(result)
     if isinstance(result, pd.DataFrame):
@@ -268,6 +270,70 @@ def to_html(result: Any) -> str:
     if isinstance(result, (list, tuple)):
         return "".join(to_html(part) for part in result)
     return f"<p>{esc(result)}</p>"
+
+
+def _parts(result: Any) -> list[Any]:
+    """A view's result as a flat list: charts on their own, everything else merged into runs of HTML."""
+    flat = []
+    for part in result if isinstance(result, (list, tuple)) else [result]:
+        if _is_chart(part):
+            flat.append(part)
+        elif flat and isinstance(flat[-1], str):
+            flat[-1] += to_html(part)
+        else:
+            flat.append(to_html(part))
+    return flat
+
+
+class ViewPane(w.VBox):
+    """Where a changing view shows its result: charts drawn in the browser, tables and text as HTML.
+
+    Each chart comes with its text alternative (Vega's SVG carries the chart's description as its
+    accessible name) and its data in a closed table, as a static course chart does. ``show`` reuses the
+    widgets already on the page when the result has the same shape, so a redraw sends only what changed.
+    """
+
+    def __init__(self, css_class: str) -> None:
+        super().__init__(layout=w.Layout(width="auto"))
+        self.add_class(css_class)
+        self.add_class("sp-view")
+
+    def show(self, result: Any) -> None:
+        parts = _parts(result)
+        wanted = [kind for part in parts for kind in (("live", "html") if _is_chart(part) else ("html",))]
+        if [_kind(child) for child in self.children] != wanted:
+            self.children = [LiveChart() if kind == "live" else _html() for kind in wanted]
+        slots = iter(self.children)
+        for part in parts:
+            if _is_chart(part):
+                spec = charts.live_spec(part)
+                next(slots).spec = spec
+                next(slots).value = describe_table(spec)
+            else:
+                next(slots).value = part
+
+    @property
+    def charts(self) -> list[dict[str, Any]]:
+        """The specs of the charts on show, in order."""
+        return [child.spec for child in self.children if isinstance(child, LiveChart)]
+
+    @property
+    def html(self) -> str:
+        """Everything on show but the drawings: text, tables, and each chart's description and data."""
+        return "".join(
+            f"<p class='sp-live-chart-text'>{esc(child.spec['description'])}</p>"
+            if isinstance(child, LiveChart)
+            else child.value
+            for child in self.children
+        )
+
+
+def _is_chart(part: Any) -> bool:
+    return isinstance(part, alt.TopLevelMixin)
+
+
+def _kind(widget: w.Widget) -> str:
+    return "live" if isinstance(widget, LiveChart) else "html"
 
 
 class Explorer(CourseBox):
@@ -287,8 +353,7 @@ class Explorer(CourseBox):
             raise ValueError("an explorer needs at least one control, e.g. country=['China', 'Russia']")
         self.view = view
         self.controls = {name: _control(name, spec) for name, spec in controls.items()}
-        self.output = _html()
-        self.output.add_class("sp-explorer-output")
+        self.output = ViewPane("sp-explorer-output")
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.output])
@@ -307,9 +372,9 @@ class Explorer(CourseBox):
 
     def update(self) -> None:
         try:
-            self.output.value = to_html(self.view(**self.values))
+            self.output.show(self.view(**self.values))
         except Exception as exc:  # a bad combination must not break the widget: say what happened
-            self.output.value = feedback_box("info", "Nothing to show for this choice.", esc(exc))
+            self.output.show(Rich(feedback_box("info", "Nothing to show for this choice.", esc(exc)), str(exc)))
 
 
 class RangeInput(w.HBox):

@@ -155,10 +155,14 @@ def test_text_from_data_is_escaped_in_alt_table_and_svg():
 
 def test_explorers_and_widgets_draw_charts_in_the_same_form():
     explorer = h.Explorer(screens.explore_figures, measure=list(screens.MEASURES), works=list(screens.WORK_KINDS))
-    assert "<figure class='sp-chart'" in explorer.output.value
-    assert "<img class='sp-chart-image' src='data:image/svg+xml;base64," in explorer.output.value
+    # A view that changes draws in the browser, with the same text alternative and data table as a static chart.
+    [spec] = explorer.output.charts
+    assert spec["description"] == chart_text.describe(spec)
+    assert chart_text.describe_table(spec) in explorer.output.html
+    assert "class='sp-chart-data'" in explorer.output.html
     builder = indices.IndexBuilder()
-    assert "class='sp-chart-data'" in builder.output.value
+    [spec] = builder.output.charts
+    assert chart_text.describe_table(spec) in builder.output.html
 
 
 # ---------------------------------------------------------------- 2. stable identity

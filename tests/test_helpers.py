@@ -466,22 +466,20 @@ def test_explorer_redraws_on_change_and_survives_errors():
         return h.line(idx[idx["country"] == country].dropna(subset=["rank"]), "year", "rank", title=country)
 
     explorer = h.Explorer(view, country=["China", "Russia", "Nowhere"])
-    first = explorer.output.value
-    assert "sp-chart-image" in first
+    first = explorer.output.html
+    assert "Line chart: China" in first and len(explorer.output.charts) == 1
     explorer.set(country="Russia")
-    assert "sp-chart-image" in explorer.output.value and explorer.output.value != first
+    assert len(explorer.output.charts) == 1 and explorer.output.html != first
     explorer.set(country="Nowhere")
-    assert (
-        "Nothing to show for this choice." in explorer.output.value and "no rows for Nowhere" in explorer.output.value
-    )
+    assert "Nothing to show for this choice." in explorer.output.html and "no rows for Nowhere" in explorer.output.html
 
 
 def test_explorer_tables_and_text_are_escaped():
     frame = pd.DataFrame({"a": [HOSTILE]})
     explorer = h.Explorer(lambda which: frame if which == "table" else HOSTILE, which=["table", "text"])
-    assert "<script>" not in explorer.output.value and "&lt;script&gt;" in explorer.output.value
+    assert "<script>" not in explorer.output.html and "&lt;script&gt;" in explorer.output.html
     explorer.set(which="text")
-    assert "<script>" not in explorer.output.value
+    assert "<script>" not in explorer.output.html
 
 
 @pytest.mark.parametrize(
@@ -613,7 +611,7 @@ def test_explorer_draws_layered_charts_too():
         lambda who: h.bar(russia[russia["respondents"] == who], "year", "percent", title=who),
         who=["China", "Russia"],
     )
-    assert "sp-chart-image" in explorer.output.value  # h.bar returns a LayerChart (bars plus labels)
+    assert len(explorer.output.charts) == 1  # h.bar returns a LayerChart (bars plus labels)
 
 
 # ---------------------------------------------------------------- what students see in the widgets
@@ -745,10 +743,10 @@ def test_range_input_keeps_an_ordered_pair_within_bounds():
 def test_span_starts_an_explorer_range_within_wider_bounds():
     explorer = h.Explorer(lambda years: f"{years[0]}-{years[1]}", years=h.span(1938, 2026, start=(2024, 2025)))
     years = explorer.controls["years"]
-    assert explorer.values == {"years": (2024, 2025)} and "2024-2025" in explorer.output.value
+    assert explorer.values == {"years": (2024, 2025)} and "2024-2025" in explorer.output.html
     assert (years.first.min, years.first.max, years.last.min, years.last.max) == (1938, 2026, 1938, 2026)
     explorer.set(years=(1938, 2026))  # widened across the bounds
-    assert "1938-2026" in explorer.output.value
+    assert "1938-2026" in explorer.output.html
     assert h.span(1, 5) == h.span(1, 5, start=(1, 5))  # no start: the whole span
     whole = h.Explorer(lambda years: "", years=(1, 5)).controls["years"]  # a pair is short for span(1, 5)
     assert (whole.value, whole.first.min, whole.first.max) == ((1, 5), 1, 5)
@@ -786,8 +784,8 @@ def test_events_explorer_offers_only_kinds_with_events_in_its_range():
     assert set(events["kind"]) - set(kinds), f"some kinds have no event in 2024-{last}: they are left out"
     for kind in kinds:
         explorer.set(kind=kind)
-        assert "No events" not in explorer.output.value and "&lt;NA&gt;" not in explorer.output.value
-    assert "<th>source</th>" in explorer.output.value and "source_id" not in explorer.output.value
+        assert "No events" not in explorer.output.html and "&lt;NA&gt;" not in explorer.output.html
+    assert "<th>source</th>" in explorer.output.html and "source_id" not in explorer.output.html
 
 
 def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
@@ -837,7 +835,7 @@ def test_one_column_check_names_the_missing_column_and_those_present():
 
 def test_countries_keep_one_colour_scale_across_charts():
     scale = charts.country_scale(["Russia", "China", "Country A"])
-    assert scale.range == [charts.COUNTRY_COLOURS["Russia"], charts.COUNTRY_COLOURS["China"], charts.PALETTE[4]]
+    assert scale["range"] == [charts.COUNTRY_COLOURS["Russia"], charts.COUNTRY_COLOURS["China"], charts.PALETTE[4]]
     frame = pd.DataFrame({"country": ["China", "Russia"], "index": [6.0, 5.0], "source_id": ["nye_2004"] * 2})
     spec = json.dumps(h.bar(frame, "country", "index", colour="country", title="t").to_dict())
     ranking = h.ranking(

@@ -121,10 +121,10 @@ def test_every_theme_choice_draws_in_an_explorer():
     explorer = h.Explorer(screens.explore_events, theme=list(screens.THEME_CHOICES), years=(1938, 2020))
     for choice in screens.THEME_CHOICES:
         explorer.set(theme=choice)
-        assert "<figure class='sp-chart'" in explorer.output.value, choice
-        assert "<table" in explorer.output.value, choice
+        assert len(explorer.output.charts) == 1, choice
+        assert "<table" in explorer.output.html, choice
     explorer.set(theme="theme years (culture exchange)", years=(1938, 1990))
-    assert "No events of this kind" in explorer.output.value
+    assert "No events of this kind" in explorer.output.html
 
 
 # ---------------------------------------------------------------- the films' figures
@@ -228,5 +228,5 @@ def test_figures_explorer_escapes_text_from_the_data(data_copy):
         csv.writer(f, lineterminator="\n").writerows(rows)
     explorer = h.Explorer(screens.explore_figures, measure=list(screens.MEASURES), works=list(screens.WORK_KINDS))
     explorer.set(measure="Douban rating (out of 10)", works="cartoons")
-    html = explorer.output.value
+    html = explorer.output.html
     assert "&lt;script&gt;" in html and "<script>" not in html

@@ -29,8 +29,8 @@ import pandas as pd
 
 from .. import charts, data, printed
 from .._names import UnknownNameError
-from ..display import esc, feedback_box
-from ..widgets import CourseBox
+from ..display import Rich, esc, feedback_box
+from ..widgets import CourseBox, ViewPane
 
 RESOURCES: tuple[str, ...] = ("culture", "political values", "foreign policies")
 """Nye's three resources of soft power, in the order the course uses."""
@@ -187,15 +187,20 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
     names = list(table["country"])
     base = alt.Chart(table).encode(
         y=alt.Y("country:N", sort=names, title=None),
-        x=alt.X("index:Q", title="your weighted score (0-10)", scale=alt.Scale(domain=[0, 11]), stack=None),
+        x=alt.X("index:Q", title="your weighted score (0-10)", scale=dict(domain=[0, 11]), stack=None),
     )
-    bars = base.mark_bar().encode(color=alt.Color("country:N", scale=charts.country_scale(names), legend=None))
+    bars = base.mark_bar().encode(
+        color=alt.Color("country:N", scale=charts.country_scale(names), legend=None),
+        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("index:Q", title="your weighted score", format=".2~f")],
+    )
     # "~" drops trailing zeros: a whole score reads 6, not 6.00.
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("index:Q", format=".2~f"))
-    return alt.layer(bars, labels).properties(
+    return alt.layer(
+        bars,
+        labels,
         width=charts.WIDTH,
         height=40 * len(names),
-        title=alt.TitleParams(
+        title=dict(
             text=title,
             subtitle=[
                 "Your own scores and weights: a judgement, not data.",
@@ -247,7 +252,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data = data.astype({"index": str, "country": str, "year": int}).sort_values(["index", "country", "year"])
     data["rank"] = data["rank"].astype("float").where(data["status"] == "ranked")
     # A gap (not ranked / not found) starts a new segment, so the line is broken there rather than bridged.
-    data["segment"] = data.groupby(["index", "country"])["rank"].transform(lambda r: r.isna().cumsum())
+    data["segment"] = data["rank"].isna().groupby([data["index"], data["country"]]).cumsum()
     data = data[data["rank"].notna()].astype({"rank": int})
     data["line"] = data["index"] + " " + data["country"] + " " + data["segment"].astype(str)
     # The better-ranked country of a year gets its label above its point, the other below, so labels do not collide.
@@ -262,17 +267,18 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         scale=charts.country_scale(names),
     )
     years = sorted(set(rows["year"].astype(int)))
-    base = alt.Chart(data).encode(
+    # The layers share one copy of the data, given to the layer chart: altair converts each layer's own data.
+    base = alt.Chart().encode(
         x=alt.X(
             "year:Q",
             title="edition",
-            scale=alt.Scale(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False),
-            axis=alt.Axis(format="d", values=list(range(years[0], years[-1] + 1)), labelAngle=0),
+            scale=dict(domain=[years[0] - 0.5, years[-1] + 0.5], nice=False),
+            axis=dict(format="d", values=list(range(years[0], years[-1] + 1)), labelAngle=0),
         ),
         y=alt.Y(
             "rank:Q",
             title="rank (1 = first)",
-            scale=alt.Scale(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2]),
+            scale=dict(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2]),
         ),
     )
     lines = base.mark_line(strokeWidth=3).encode(
@@ -280,35 +286,41 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         strokeDash=alt.StrokeDash(
             "index:N",
             title="index",
-            scale=alt.Scale(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
-            legend=alt.Legend(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3, symbolStrokeColor="#444"),
+            scale=dict(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
+            legend=dict(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3, symbolStrokeColor="#444"),
         ),
-        detail="line:N",
+        detail=alt.Detail("line:N"),
     )
     # A shape per country as well as a colour, so the countries separate in greyscale print.
     points = base.mark_point(size=90, filled=True, opacity=1).encode(
-        color=colour, shape=alt.Shape("country:N", legend=None)
+        color=colour,
+        shape=alt.Shape("country:N", legend=None),
+        tooltip=[
+            alt.Tooltip(f"{name}:{kind}")
+            for name, kind in (("country", "N"), ("index", "N"), ("year", "O"), ("rank", "Q"))
+        ],
     )
-    # Rank labels in darker shades of the country colours (text needs 4.5:1 contrast on white), one layer per
-    # country and side: a second colour scale on the same field would add a second legend.
-    labels = alt.layer(
-        *(
-            base.mark_text(dy=-14 if up else 18, color=charts.text_colour(name))
-            .encode(text=alt.Text("rank:Q", format="d"))
-            .transform_filter((alt.datum.country == name) & (alt.datum.above if up else ~alt.datum.above))
-            for name in names
-            for up in (True, False)
-        )
+    # Rank labels in darker shades of the country colours (text needs 4.5:1 contrast on white): a colour scale of
+    # their own (the layers' colour scales are independent) with no legend; the better rank of a year sits above.
+    labels = base.mark_text(dy=alt.expr("datum.above ? -14 : 18")).encode(
+        text=alt.Text("rank:Q", format="d"),
+        color=alt.Color(
+            "country:N", scale=dict(domain=names, range=[charts.text_colour(n) for n in names]), legend=None
+        ),
     )
-    # Each country's name after its last point keys the shapes in greyscale print; its text colours are a scale
-    # of their own.
+    # Each country's name after its last point keys the shapes in greyscale print.
     names_at_end = charts.end_labels(base, data, "year", "rank", "country").encode(x=alt.X("year:Q"), y=alt.Y("rank:Q"))
-    chart = (
-        alt.layer(lines, points, labels, names_at_end)
-        .resolve_scale(color="independent")
-        .properties(width=charts.WIDTH, height=300)
+    chart = alt.layer(
+        lines,
+        points,
+        labels,
+        names_at_end,
+        data=data,
+        resolve=charts.INDEPENDENT_COLOURS,
+        width=charts.WIDTH,
+        height=300,
     )
-    return charts.finish(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
+    return charts.titled(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
 
 def explore_ranks(index: str = BOTH, country: str = BOTH) -> list[Any]:
@@ -361,8 +373,7 @@ class IndexBuilder(CourseBox):
         self.weight_sliders = {
             r: w.BoundedFloatText(value=start_weight, min=0, max=5, description=r, **boxes) for r in RESOURCES
         }
-        self.output = w.HTML(layout=w.Layout(width="auto"))
-        self.output.add_class("sp-index-output")
+        self.output = ViewPane("sp-index-output")
         for slider in self._sliders():
             slider.observe(lambda _change: self.update(), names="value")
         note = w.HTML(feedback_box("info", "Your judgement, not data.", esc(NOT_DATA)))
@@ -407,14 +418,12 @@ class IndexBuilder(CourseBox):
             self.table = ranking(self.scores, self.weights, self.countries)
         except (IndexInputError, UnknownNameError) as exc:
             self.table = None
-            self.output.value = feedback_box("info", "No ranking for these weights.", esc(exc))
+            self.output.show(Rich(feedback_box("info", "No ranking for these weights.", esc(exc)), str(exc)))
             return
         shares = weight_shares(self.weights)
         share_text = ", ".join(f"{r} {shares[r]:.0%}" for r in RESOURCES)
         table_html = self.table.to_html(
             index=False, escape=True, classes="sp-table", border=0, float_format=lambda v: f"{v:g}"
         )
-        self.output.value = (
-            f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
-            f"{charts.to_html(ranking_chart(self.table))}"
-        )
+        heading = f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
+        self.output.show([Rich(heading, share_text), ranking_chart(self.table)])

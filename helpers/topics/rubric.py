@@ -29,9 +29,9 @@ import ipywidgets as w
 import pandas as pd
 
 from .. import charts, printed
-from ..display import esc, feedback_box
+from ..display import Rich, esc, feedback_box
 from ..files import write_text_atomically
-from ..widgets import UNSEEN_LABEL, CourseBox, choice_menu, live, set_choice
+from ..widgets import UNSEEN_LABEL, CourseBox, ViewPane, choice_menu, live, set_choice
 
 
 class RubricError(ValueError):
@@ -168,13 +168,13 @@ def profile_chart(
     # Every criterion keeps its row, so an unrated one shows as "not rated" at 0 rather than vanishing.
     data = frame.assign(position=frame["rating"].fillna(0).astype("int64"), rated=frame["rating"].notna())
     data = data.drop(columns="rating")
-    y = alt.Y("criterion:N", sort=order, title=None, scale=alt.Scale(domain=order))
+    y = alt.Y("criterion:N", sort=order, title=None, scale=dict(domain=order))
     x = alt.X(
         "position:Q",
         title="strength of the evidence (0 = none, 4 = strong)",
-        scale=alt.Scale(domain=[0, len(SCALE) - 1]),
+        scale=dict(domain=[0, len(SCALE) - 1]),
         stack=None,  # one bar a criterion: nothing is added up
-        axis=alt.Axis(tickMinStep=1, format="d"),
+        axis=dict(tickMinStep=1, format="d"),
     )
     bars = (
         alt.Chart(data[data["rated"]])
@@ -185,13 +185,14 @@ def profile_chart(
             color=alt.Color(
                 "framework:N",
                 title="framework",
-                scale=alt.Scale(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2]),
+                scale=dict(domain=["Nye", "Laruelle & Luo"], range=charts.PALETTE[:2]),
             ),
+            tooltip=[alt.Tooltip("criterion:N"), alt.Tooltip("level:N", title="your rating")],
         )
     )
-    text = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x=x, text="level:N")
-    chart = alt.layer(bars, text).properties(width=charts.WIDTH - 140, height=34 * len(order))
-    return charts.finish(chart, title, FRAMEWORK_SOURCES)
+    text = alt.Chart(data).mark_text(align="left", dx=4).encode(y=y, x=x, text=alt.Text("level:N"))
+    chart = alt.layer(bars, text, width=charts.WIDTH - 140, height=34 * len(order))
+    return charts.titled(chart, title, FRAMEWORK_SOURCES)
 
 
 def _one_line(text: str) -> str:
@@ -346,8 +347,7 @@ class Rubric(CourseBox):
                 f"<span style='color:#555'>({esc(c.framework)})</span><br>{esc(c.question)}</p>"
             )
             rows.append(w.VBox([head, self.menus[c.key], self.texts[c.key]]))
-        self.chart = w.HTML()
-        self.chart.add_class("sp-rubric-chart")
+        self.chart = ViewPane("sp-rubric-chart")
         self.name = w.Text(
             value=default_name,
             description="save as",
@@ -400,9 +400,9 @@ class Rubric(CourseBox):
         try:
             chart = profile_chart(profile(self.ratings, self.criteria))
         except RubricError as exc:
-            self.chart.value = feedback_box("info", str(exc))
+            self.chart.show(Rich(feedback_box("info", str(exc)), str(exc)))
             return
-        self.chart.value = charts.to_html(chart)
+        self.chart.show(chart)
 
     def markdown(self) -> str:
         return to_markdown(self.ratings, self.justifications, criteria=self.criteria)

@@ -109,7 +109,9 @@ RENDERED_JS = """(sel) => {
     chartImagesDrawn: images.filter(imgDrawn).length,
     svgCharts: svgOutputs.length,
     svgChartsDrawn: svgOutputs.filter(svgDrawn).length,
-    htmlCharts: outputs.filter(o => o.querySelector('.vega-embed, [id^="altair-viz"]')).length,
+    // The course's own live charts (explorers) draw with the Vega bundle shipped in the package: offline.
+    htmlCharts: outputs.filter(o => [...o.querySelectorAll('.vega-embed, [id^="altair-viz"]')]
+      .some(e => !e.closest('.sp-live-chart'))).length,
     widgetOutputs: widgetOutputs.length,
     widgetOutputsRendered: widgetOutputs.filter(sized).length,
     spWidgets: spWidgets.length,
@@ -117,6 +119,14 @@ RENDERED_JS = """(sel) => {
     texts: outputs.filter(textual).map(o => o.innerText.slice(0, 400)),
     allText: panel.innerText,
   };
+}"""
+
+# A chart drawn in the browser (helpers/livechart.py): how often drawn, whether its SVG has a size, its name.
+LIVE_CHART_JS = """(el) => {
+  const svg = el.querySelector('svg');
+  const box = svg ? svg.getBoundingClientRect() : null;
+  return {renders: Number(el.dataset.renders || 0), drawn: !!box && box.width > 0 && box.height > 0,
+          label: svg ? (svg.getAttribute('aria-label') || '') : ''};
 }"""
 
 # What of the worked solutions a reader can see: their code, and any output text outside a closed <details>
@@ -524,6 +534,37 @@ class LessonPage:
                 f"quiz: one right answer should score 1; the score reads {squash(score.text_content())!r}"
             )
 
+    def live_charts(self, root, what: str, renders_before: list[int] | None = None) -> list[int]:
+        """Check the charts a changing view draws in the browser: drawn (after ``renders_before``, a new drawing),
+        named by their description, with a tooltip on a mark. Returns each chart's count of drawings."""
+        charts = root.locator(".sp-live-chart")
+        counts = []
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            before = renders_before[i] if renders_before and i < len(renders_before) else 0
+            drawn = poll(lambda c=chart, b=before: int(c.get_attribute("data-renders") or 0) > b, CLICK_TIMEOUT, 0.05)
+            state = chart.evaluate(LIVE_CHART_JS)
+            counts.append(state["renders"])
+            if not drawn or not state["drawn"]:
+                self.problems.append(f"{what}: its chart was not drawn in the browser ({state})")
+            elif not state["label"].strip():
+                self.problems.append(f"{what}: its chart has no accessible name (the description)")
+            elif i == 0 and not renders_before:
+                self.tooltip(chart, what)
+        return counts
+
+    def tooltip(self, chart, what: str) -> None:
+        """Hovering a mark shows its tooltip (vega-embed's handler)."""
+        mark = chart.locator("svg .mark-rect path, svg .mark-symbol path").first
+        if mark.count() == 0:
+            self.notes.append(f"{what}: no bar or dot to hover")
+            return
+        mark.hover(force=True)
+        tip = self.page.locator("#vg-tooltip-element.visible")
+        if not poll(lambda: tip.count() > 0 and tip.first.inner_text().strip() != "", 3, 0.1):
+            self.problems.append(f"{what}: hovering a mark of its chart shows no tooltip")
+        self.page.mouse.move(0, 0)
+
     def explorers(self) -> None:
         explorers = self.page.locator(f"{NOTEBOOK} .sp-explorer")
         for i in range(explorers.count()):
@@ -540,6 +581,7 @@ class LessonPage:
                 self.notes.append(f"explorer {i + 1}: its first dropdown has one option only")
                 continue
             target = 1 if current == 0 else 0
+            renders = self.live_charts(explorer, f"explorer {i + 1}")
             before = output.inner_html()
             errors_before = len(self.watch.kernel_errors)
             select.select_option(index=target)
@@ -561,6 +603,8 @@ class LessonPage:
                 self.problems.append(
                     f"explorer {i + 1}: choosing {options[target]!r} shows {squash(output.text_content())[:300]!r}"
                 )
+            else:
+                self.live_charts(explorer, f"explorer {i + 1} after choosing {options[target]!r}", renders)
 
     def sorters(self, lesson: Material) -> None:
         sorters = self.page.locator(f"{NOTEBOOK} .sp-sorter")
