@@ -179,7 +179,7 @@ def new_lesson(args: argparse.Namespace) -> int:
     print(f"lesson {args.number} started; placeholders to replace are marked TODO in:", flush=True)
     for path in written:
         print(f"  {path.relative_to(ROOT)}", flush=True)
-    print("next: AUTHORING.md, from 'Write the lesson'", flush=True)
+    print("next: AUTHORING.md, from step 2 (sources first)", flush=True)
     return 0
 
 
