@@ -162,7 +162,8 @@ def _checked_sources(sources: Iterable[str]) -> tuple[str, ...]:
     for sid in chosen:
         if sid not in known:
             raise ScaffoldError(
-                f"{UnknownNameError('source id', sid, known)} (the source_id column of bibliography.csv)"
+                f"--source {sid}: {UnknownNameError('source id', sid, known)} (ids are the first column of "
+                f"data/bibliography.csv; add a new source there first)"
             )
     return chosen
 

@@ -5,7 +5,7 @@ own: tests/test_lessons.py, tests/test_instructor_guide.py, the student edition'
 on the new notebook. Two tests there must fail for a new lesson, and only those two: they ask for a
 finished lesson (1,500 words of prose, two charts, a widget; the README's status ``ready``), which no
 scaffold can honestly provide (AUTHORING.md, "What the tests ask"). The refusals are tested in-process on a
-smaller copy. About 15 s in all, most of it the kernel that runs the new lesson and nbval's kernel.
+smaller copy. About 20 s in all on two busy cores, most of it the kernels of the new lesson and of nbval.
 """
 
 from __future__ import annotations
