@@ -4,7 +4,7 @@ The command runs in a copy of the repository, and the structure tests run there 
 own: tests/test_lessons.py, tests/test_instructor_guide.py, the student edition's per-lesson check and nbval
 on the new notebook. Two tests there must fail for a new lesson, and only those two: they ask for a
 finished lesson (1,500 words of prose, two charts, a widget; the README's status ``ready``), which no
-scaffold can honestly provide (AUTHORING.md, "What the tests ask"). The refusals are tested in-process on a
+scaffold can honestly provide (AUTHORING.md, step 9). The refusals are tested in-process on a
 smaller copy. About 20 s in all on two busy cores, most of it the kernels of the new lesson and of nbval.
 """
 
@@ -117,7 +117,7 @@ def test_new_lesson_passes_the_lesson_structure_tests(course):
     for name, words in UNFINISHED.items():
         assert not_passed[name][0] == "failure" and words in not_passed[name][1], not_passed[name]
     # The new lesson was really checked: every per-lesson test of the structure files, and nbval cell by cell.
-    mine = [name for name in outcomes if f"[{STEM}]" in name or f"{STEM}.ipynb" in name or STEM in name]
+    mine = [name for name in outcomes if STEM in name]
     for test in (
         "test_title_cell_has_number_summary_duration_objectives_and_assumptions",
         "test_one_setup_cell_first_with_helpers_first_and_only_imports",
