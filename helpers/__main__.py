@@ -4,6 +4,7 @@
 ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
+``python -m helpers new-lesson NN slug "Title" [--source ID ...]`` starts a new lesson (see AUTHORING.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 from .files import write_text_atomically
 from .lesson import lesson_notebooks
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
 
 
 def lesson_paths(names: list[str]) -> list[Path]:
@@ -133,7 +135,7 @@ def lab_settings_options() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m helpers`` parser with its four subcommands."""
+    """The ``python -m helpers`` parser with its five subcommands."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -153,7 +155,45 @@ def build_parser() -> argparse.ArgumentParser:
             "--force", action="store_true", help="write into a non-empty folder, replacing only the lesson files"
         )
     handout.add_argument("--with-solutions", action="store_true", help="keep the worked solutions (for teachers)")
+    new = sub.add_parser(
+        "new-lesson",
+        help="start lesson NN: notebook, question bank, instructor guide section and README row (see AUTHORING.md)",
+    )
+    new.add_argument("number", metavar="NN", help="the next free two-digit number (lessons run without gaps)")
+    new.add_argument("slug", help="the file name's part after the number: lowercase letters, digits, underscores")
+    new.add_argument("title", help="the lesson's title, in quotes")
+    new.add_argument(
+        "--source",
+        dest="sources",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="a source_id of data/bibliography.csv the lesson draws on; repeat for more "
+        "(the placeholders cite the first; default: nye_2004)",
+    )
     return parser
+
+
+def new_lesson(args: argparse.Namespace) -> int:
+    """Scaffold a lesson in this checkout and run it, or say what was wrong and write nothing."""
+    from .data import DATA_ENV
+    from .scaffold import ScaffoldError
+    from .scaffold import new_lesson as scaffold
+
+    # This checkout's data and package, for the checks here and for the kernel that runs the new lesson
+    # (it inherits the environment), whichever copy of the course the environment has installed.
+    os.environ[DATA_ENV] = str(ROOT / "data")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    try:
+        written = scaffold(ROOT, args.number, args.slug, args.title, args.sources, run=execute)
+    except ScaffoldError as exc:
+        print(f"python -m helpers new-lesson: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"lesson {args.number} started; placeholders to replace are marked TODO in:", flush=True)
+    for path in written:
+        print(f"  {path.relative_to(ROOT)}", flush=True)
+    print("next: AUTHORING.md, from step 2 (sources first)", flush=True)
+    return 0
 
 
 def _report(written: list[Path], out_dir: Path) -> None:
@@ -169,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "new-lesson":
+        return new_lesson(args)
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)
