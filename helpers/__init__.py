@@ -1,7 +1,9 @@
 """Soft Power Companion: the helpers every lesson uses.
 
 Importing the package switches altair to the course theme and to an offline
-SVG renderer, so charts show with no internet and in static views.
+SVG renderer, so charts show with no internet and in static views. Views that
+change on every click (explorers, the index builder, the rubric) draw their
+charts in the browser instead (``livechart``), from the Vega bundle vl-convert ships.
 
 **One way in.** A lesson imports the package as ``h`` and reaches everything as
 ``h.<name>``, with ``<name>`` one of :data:`__all__`, plus the methods of its
@@ -22,8 +24,8 @@ Never ``h.<module>.<name>``: a test parses every lesson and fails on it.
 **Where code lives.**
 
 - *Core* modules, ``helpers/*.py``, know no particular lesson or table: data
-  (``data``, ``citations``, ``glossary``), charts (``charts``, ``chart_text``),
-  widgets (``widgets``, ``display``), the question banks (``material``) and their
+  (``data``, ``citations``, ``glossary``), charts (``charts``, ``chart_text``,
+  ``livechart``), widgets (``widgets``, ``display``), the question banks (``material``) and their
   grading (``grading``), progress (``progress``), the lesson object (``lesson``),
   safe file writes (``files``), the set-up check (``envcheck``) and the teacher's kit
   (``editions``, ``printed``, ``__main__``).
