@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .display import closed_details, esc
+from .display import closed_details, table_html
 
 # Channels that place or tell apart a chart's marks, in the order their fields become table columns.
 _CHANNELS = ("y", "x", "yOffset", "row", "column", "color", "strokeDash", "shape", "text")
@@ -298,13 +298,7 @@ def describe_table(spec: dict[str, Any]) -> str:
     if layer is None or not layer.rows:
         return ""
     fields = table_fields(layer)
-    head = "".join(f"<th scope='col'>{esc(f.title)}</th>" for f in fields)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{esc(_cell(f, row.get(f.name)))}</td>" for f in fields) + "</tr>" for row in layer.rows
-    )
+    rows = [[_cell(f, row.get(f.name)) for f in fields] for row in layer.rows]
     caption = " ".join(p for p in (title_of(spec) + ".", source_line_of(spec)) if p.strip("."))
-    table = (
-        f"<table class='sp-table'><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
+    table = table_html([f.title for f in fields], rows, caption)
     return closed_details("The data behind this chart", table, css_class="sp-chart-data")

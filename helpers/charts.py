@@ -221,6 +221,12 @@ def _require_data(frame: pd.DataFrame, *columns: str | None) -> None:
         raise ValueError("there is no data to chart: the table is empty (check your filter)")
 
 
+def _charted(frame: pd.DataFrame, *columns: str | None) -> pd.DataFrame:
+    """A copy of the columns a chart draws: the rest would only enlarge the chart's spec and, in explorers,
+    the time altair takes to convert it (a timeline's long descriptions doubled it)."""
+    return frame[list(dict.fromkeys(c for c in columns if c))].copy()
+
+
 def _sources(frame: pd.DataFrame, sources: Sequence[str] | None) -> list[str]:
     if sources is not None:
         return list(sources)
@@ -316,7 +322,7 @@ def bar(
     _require_title(title)
     source_ids = _sources(frame, sources)
     _one_row_per_bar(frame, category)
-    data = frame.copy()
+    data = _charted(frame, category, value, colour)
     number_format = ",.4~g"
     data["_label"] = [number(v) for v in data[value]]
     # The colour group is written beside the value unless the bar's label names it already.
@@ -384,7 +390,8 @@ def line(
     Each group also has its own dash pattern and point shape, so the lines separate in greyscale print.
     """
     _require_data(frame, x, y, colour)
-    base = alt.Chart(frame).encode(
+    data = _charted(frame, x, y, colour)
+    base = alt.Chart(data).encode(
         x=alt.X(f"{x}:{x_type}", title=_axis_title(x_title, x), axis=dict(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=_axis_title(y_title, y), scale=dict(reverse=reverse_y, zero=not reverse_y)),
     )
@@ -399,14 +406,14 @@ def line(
         # Dash and point shape repeat the colour (legends of a line chart with a fixed colour scale do not
         # merge, so these two carry none); the name at each line's end keys them in greyscale print.
         encoding |= {
-            "color": _colour(colour, frame, colour_title),
+            "color": _colour(colour, data, colour_title),
             "strokeDash": alt.StrokeDash(f"{colour}:N", legend=None),
             "shape": alt.Shape(f"{colour}:N", legend=None),
         }
     lines = base.mark_line(point=dict(size=90, filled=True), strokeWidth=3).encode(**encoding)
     layers = [lines]
     if colour:
-        layers.append(end_labels(base, frame, x, y, colour))
+        layers.append(end_labels(base, data, x, y, colour))
     # The end labels' text colours are a scale of their own, not the lines' colours.
     chart = alt.layer(*layers, resolve=INDEPENDENT_COLOURS, width=WIDTH)
     return titled(chart, title, _sources(frame, sources))
@@ -442,7 +449,7 @@ def timeline(
     the span sit left of their dot, so no label runs off the right edge.
     """
     _require_data(frame, date, label, colour)
-    data = frame.copy()
+    data = _charted(frame, date, label, colour)
     data["_when"] = pd.to_datetime(data[date].astype(str).map(_start_of), format="%Y-%m-%d")
     data = data.sort_values("_when", kind="stable")
     data["_row"] = range(len(data))

@@ -19,7 +19,7 @@ import traitlets
 
 from . import charts, progress
 from .chart_text import describe_table
-from .display import Rich, esc, feedback_box, show_table
+from .display import Rich, esc, feedback_box, frame_html
 from .grading import Verdict, grade_item, grade_question
 from .livechart import LiveChart
 from .material import Activity, Question, lesson_numbers, material
@@ -264,7 +264,7 @@ def to_html(result: Any) -> str:
     if isinstance(result, alt.TopLevelMixin):
         return charts.to_html(result)
     if isinstance(result, pd.DataFrame):
-        return show_table(result).html
+        return frame_html(result)
     if isinstance(result, Rich):
         return result.html
     if isinstance(result, (list, tuple)):
