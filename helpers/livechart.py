@@ -22,6 +22,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from .files import write_text_atomically
+
 # The widget's JavaScript before bundling: vl-convert's bundler provides ``vegaEmbed``.
 # ``data-renders`` counts finished drawings; ``aria-busy`` is true while one is under way.
 SOURCE = r"""
@@ -72,16 +74,14 @@ def _bundle() -> str:
     bundle = vl_convert.javascript_bundle(SOURCE)
     try:  # a read-only home (some hubs) only costs the bundling again next time
         cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{hashlib.sha256(bundle.encode()).hexdigest()[:8]}.tmp")
-        temporary.write_text(bundle, encoding="utf-8")
-        temporary.replace(cached)
+        write_text_atomically(cached, bundle)
     except OSError:
         pass
     return bundle
 
 
 class LiveChart(anywidget.AnyWidget):
-    """One chart, drawn by Vega in the browser from ``spec`` (a Vega-Lite dict); ``show`` replaces it."""
+    """One chart, drawn by Vega in the browser from ``spec`` (a Vega-Lite dict); a new ``spec`` redraws it."""
 
     _esm = ""  # the bundle, set on first use: making it takes about 2 s, so not at import
     spec = traitlets.Dict(allow_none=True).tag(sync=True)
