@@ -13,7 +13,6 @@ file's share and each lesson's size into the "Whole suite" section of tests/BENC
   without the optional module `rfc3987_syntax` that jsonschema (imported by altair) loads;
 - the whole nbval run over the lessons, against the same number of notebooks that only import the packages;
 - per-lesson execution time and size on disk;
-- widget latency: time for each widget in each lesson to redraw after a value change.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from __future__ import annotations
 from helpers.lesson import lesson_notebooks
 
 import argparse
-import ast
 import gc
 import statistics
 import subprocess
@@ -123,51 +121,14 @@ def bench_suite() -> list[tuple[str, str]]:
     return rows
 
 
-LATENCY_CELL = r"""
-import gc as _gc, statistics as _st, time as _t
-import ipywidgets as _w
-from helpers.widgets import CourseBox as _Box
-
-def _descendants(widget):
-    for child in getattr(widget, "children", ()):
-        yield child
-        yield from _descendants(child)
-
-def _alternatives(control):
-    if isinstance(control, (_w.Dropdown, _w.RadioButtons, _w.ToggleButtons, _w.Select)):
-        values = [v[1] if isinstance(v, tuple) else v for v in control.options]
-        return [v for v in values if v != control.value][:4]
-    if isinstance(control, (_w.IntSlider, _w.FloatSlider)):
-        return [control.min, control.max, control.value]
-    if isinstance(control, _w.Checkbox):
-        return [not control.value, control.value]
-    return []
-
-_latency = {}
-for _box in [o for o in _gc.get_objects() if isinstance(o, _Box)]:
-    _times = []
-    for _control in _descendants(_box):
-        for _value in _alternatives(_control):
-            _start = _t.perf_counter()
-            _control.value = _value  # observers run synchronously: the redraw is inside this assignment
-            _times.append(_t.perf_counter() - _start)
-    if _times:
-        _name = type(_box).__name__
-        _latency.setdefault(_name, []).append(_st.median(_times) * 1000)
-{k: [round(x, 1) for x in v] for k, v in _latency.items()}
-"""
-
-
-def run_lesson(path: Path) -> tuple[float, dict]:
+def run_lesson(path: Path) -> float:
+    """Seconds to execute a lesson in a fresh kernel."""
     nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(LATENCY_CELL))
     start = time.perf_counter()
     NotebookClient(
         nb, timeout=600, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
     ).execute()
-    elapsed = time.perf_counter() - start
-    latency = ast.literal_eval(nb.cells[-1].outputs[0]["data"]["text/plain"])
-    return elapsed, latency
+    return time.perf_counter() - start
 
 
 def suite_run(tree: Path) -> tuple[float, dict[str, float], str]:
@@ -274,18 +235,21 @@ def main() -> None:
         "",
         "## Per lesson",
         "",
-        "| lesson | execution (s) | size on disk (KB) | widget redraw, median per widget (ms) |",
-        "|---|---|---|---|",
+        "How fast each explorer, the index builder and the rubric answer a change: the Explorers section below",
+        "(`tests/explorer_benchmark.py`).",
+        "",
+        "| lesson | execution (s) | size on disk (KB) |",
+        "|---|---|---|",
     ]
     for path in LESSONS:
-        elapsed, latency = run_lesson(path)
-        widgets = "; ".join(f"{k}: {', '.join(f'{x:g}' for x in v)}" for k, v in sorted(latency.items())) or "-"
-        lines.append(f"| {path.stem} | {elapsed:.1f} | {path.stat().st_size / 1024:.0f} | {widgets} |")
+        lines.append(f"| {path.stem} | {run_lesson(path):.1f} | {path.stat().st_size / 1024:.0f} |")
         gc.collect()
 
-    text = "\n".join(lines) + "\n"
-    OUT.write_text(text, encoding="utf-8")
-    print(text)
+    # These sections open the file; the later ones (whole suite, hub, explorers) are kept as they are.
+    text = OUT.read_text(encoding="utf-8") if OUT.is_file() else ""
+    rest = text[text.index("## Whole suite") :] if "## Whole suite" in text else ""
+    OUT.write_text("\n".join(lines) + "\n\n" + rest, encoding="utf-8")
+    print("\n".join(lines))
 
 
 def _machine() -> str:
