@@ -39,19 +39,7 @@ def test_cells_that_reach_out_fail_inside_nbvals_kernel(tmp_path):
     # nbval as the suite runs lessons, with the suite's environment (so the same kernel start-up),
     # except that this run's attempts go to its own log: they are the test's, not a lesson's.
     log = tmp_path / "attempts.log"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "helpers",
-        "-p",
-        "no:xdist",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "addopts=",
-    ]
+    command = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-o", "addopts="]
     command += ["--nbval-lax", "--nbval-current-env", "-q", str(path)]
     env = {**os.environ, "SOFT_POWER_NETWORK_LOG": str(log)}
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
