@@ -277,12 +277,35 @@ def html_text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-@pytest.mark.parametrize("number", ["00", "01", "05", "08"])
-def test_printed_quiz_and_answer_key(number):
+TEACHER_LESSONS = ("00", "01", "05", "08")
+"""Lessons whose teacher's handout is written for the checks below (answer keys, solutions shown)."""
+
+
+@pytest.fixture(scope="module")
+def handout_folders(tmp_path_factory):
+    """Student handouts of every lesson and teacher's handouts of TEACHER_LESSONS, written once for all checks
+    (as `python -m helpers handouts` writes them): each check reads the files instead of converting again."""
+    base = tmp_path_factory.mktemp("handouts")
+    editions.handouts(LESSONS_DIR, base / "student")
+    some = base / "teacher-lessons"
+    some.mkdir()
+    for path in LESSONS:
+        if path.name[:2] in TEACHER_LESSONS:
+            shutil.copy2(path, some)
+    editions.handouts(some, base / "teacher", with_solutions=True)
+    return base
+
+
+def handout_text(folder: Path, path: Path) -> str:
+    """The visible text of a lesson's handout written in ``folder``."""
+    return html_text((folder / f"{path.stem}.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("number", TEACHER_LESSONS)
+def test_printed_quiz_and_answer_key(number, handout_folders):
     path = next(p for p in LESSONS if p.name.startswith(number))
-    nb = read(path)
-    student = html_text(editions.handout_html(nb, "t", LESSONS_DIR))
-    teacher = html_text(editions.handout_html(nb, "t", LESSONS_DIR, with_solutions=True))
+    student = handout_text(handout_folders / "student", path)
+    teacher = handout_text(handout_folders / "teacher", path)
     for q in material.material(number).student_edition().questions:
         assert " ".join(q.prompt.split()) in student
     assert "Answer key" not in student and "Answer key" in teacher
@@ -292,11 +315,11 @@ def test_printed_quiz_and_answer_key(number):
     assert "Not answered yet" not in student + teacher
 
 
-def test_lesson_00_handout_prints_nothing_of_the_machine():
+def test_lesson_00_handout_prints_nothing_of_the_machine(handout_folders):
     import platform
     import sys
 
-    text = html_text(editions.handout_html(read(LESSONS_DIR / "00_start_here.ipynb"), "t", LESSONS_DIR))
+    text = handout_text(handout_folders / "student", LESSONS_DIR / "00_start_here.ipynb")
     assert editions.MACHINE_NOTE in text
     for machine in (sys.executable, sys.prefix, str(ROOT), f"Python {platform.python_version()}"):
         assert machine not in text, f"the handout prints something of this computer: {machine}"
@@ -326,13 +349,13 @@ def test_the_lessons_mark_what_speaks_of_solutions():
 
 
 @lesson_params
-def test_student_edition_mentions_no_solution(path):
+def test_student_edition_mentions_no_solution(path, handout_folders):
     original = read(path)
     student = editions.student_notebook(original)
     texts = [cell.source for cell in student.cells]
     found = material.material(path.name[:2]).student_edition()
     texts += [" ".join([q.prompt, *q.choices, q.explanation]) for q in found.questions]
-    texts.append(html_text(editions.handout_html(original, "t", LESSONS_DIR)))
+    texts.append(handout_text(handout_folders / "student", path))
     removed = editions.removed_passages(original)
     for text in texts:
         mention = MENTIONS_OF_SOLUTIONS.search(text)
@@ -409,18 +432,6 @@ def chromium():
     """Headless Chromium via Playwright, closed by this fixture whatever the tests do."""
     with launched_chromium("Handout browser check") as browser:
         yield browser
-
-
-@pytest.fixture(scope="module")
-def handout_folders(tmp_path_factory):
-    """Student handouts of every lesson and the teacher's handout of lesson 00, written once for all checks."""
-    base = tmp_path_factory.mktemp("handouts")
-    editions.handouts(LESSONS_DIR, base / "student")
-    only_00 = base / "lesson-00"
-    only_00.mkdir()
-    shutil.copy2(LESSONS_DIR / "00_start_here.ipynb", only_00)
-    editions.handouts(only_00, base / "teacher", with_solutions=True)
-    return base
 
 
 def open_offline(browser, html_path: Path):

@@ -1,15 +1,17 @@
 """The course as a package: a wheel built from the repository carries the data and question banks,
 and lesson 00 runs against it from a folder outside the repository, in a fresh environment.
 
-The fresh environment gets the course wheel and its dependencies (at the pinned versions of
-constraints.txt) from a local wheelhouse, so the test runs offline once that is filled: the first
-run fills build/wheelhouse (or $SOFT_POWER_WHEELHOUSE) from the package index, later runs reuse it.
+The fresh environment is a new venv (no system site-packages) into which pip installs the course
+wheel itself. Its dependencies are not downloaded and installed a second time: the venv reads the
+test environment's site-packages as a plain path, and pip, installing the wheel with no package
+index, must find every dependency the wheel declares satisfied there or fail. See fresh_environment.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -18,10 +20,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-
-WHEELHOUSE = Path(os.environ.get("SOFT_POWER_WHEELHOUSE", ROOT / "build" / "wheelhouse"))
-# What the test itself needs in the fresh environment besides the course: a kernel and a runner.
-RUNNER = ["ipykernel", "nbclient"]
 
 
 def run(*cmd, **kwargs) -> subprocess.CompletedProcess:
@@ -47,29 +45,30 @@ def test_wheel_carries_the_data_and_question_banks(wheel):
     assert "helpers/_data/lessons/00.toml" in names
 
 
+def dependency_paths() -> list[str]:
+    """The test environment's site-packages folders, where the course's dependencies are installed."""
+    paths = site.getsitepackages() + ([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])
+    return [p for p in dict.fromkeys(paths) if Path(p).is_dir()]
+
+
 def fresh_environment(wheel: Path, where: Path) -> Path:
-    """A new venv (no system site-packages) with the course wheel and its dependencies; returns its python."""
-    run(sys.executable, "-m", "venv", where / "venv")
+    """A new venv (no system site-packages) with the course wheel installed in it; returns its python.
+
+    Why this is still a true test of the wheel, although its dependencies are the test environment's:
+    - the venv's own site-packages holds the course (helpers and its data) and nothing else, and comes
+      first on its sys.path; the test environment's folders follow as plain path entries, so their .pth
+      files, among them the editable install that points at this checkout, are not read (the checkout
+      is not importable: test_lesson_runs_... checks where helpers and its data come from);
+    - pip installs the wheel with dependencies but with no package index and nowhere to find files: its
+      resolver reads the wheel's own metadata and must find each declared dependency (and theirs)
+      installed at a version that satisfies it, or the install fails.
+    """
+    run(sys.executable, "-m", "venv", "--without-pip", where / "venv")  # pip comes from the test environment
     python = where / "venv" / "bin" / "python"
-    pins = ["-c", ROOT / "constraints.txt"]
-    install = [
-        python,
-        "-m",
-        "pip",
-        "install",
-        "-q",
-        "--no-compile",
-        "--no-index",
-        "--find-links",
-        WHEELHOUSE,
-        *pins,
-        wheel,
-        *RUNNER,
-    ]
-    if subprocess.run([str(c) for c in install], capture_output=True).returncode:
-        # The wheelhouse lacks a pinned dependency: fill it from the package index once, then install offline.
-        run(sys.executable, "-m", "pip", "wheel", "-q", *pins, "-w", WHEELHOUSE, wheel, *RUNNER)
-        run(*install)
+    purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip()
+    Path(purelib, "test-environment-dependencies.pth").write_text("\n".join(dependency_paths()) + "\n")
+    installed = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--no-compile", wheel)
+    assert "Successfully installed soft-power-companion" in installed.stdout, installed.stdout[-2000:]
     return python
 
 
@@ -81,9 +80,14 @@ def test_lesson_runs_from_a_wheel_install_outside_the_repository(wheel, tmp_path
     env = {k: v for k, v in os.environ.items() if k not in {"SOFT_POWER_DATA", "PYTHONPATH", "VIRTUAL_ENV"}}
     env["SOFT_POWER_PROGRESS"] = str(tmp_path / "progress.json")
     where = run(
-        python, "-c", "import helpers; print(helpers.__file__); print(helpers.data.data_dir())", cwd=outside, env=env
+        python,
+        "-c",
+        "import sys, helpers; print(helpers.__file__); print(helpers.data.data_dir()); print(*sys.path, sep='\\n')",
+        cwd=outside,
+        env=env,
     )
-    module, data_dir = where.stdout.split("\n")[:2]
+    module, data_dir, *path = where.stdout.splitlines()
+    assert str(ROOT) not in path, f"the checkout is importable from the fresh environment: {path}"
     assert str(tmp_path / "venv") in module and ROOT.as_posix() not in module
     assert data_dir.endswith("helpers/_data") and str(tmp_path / "venv") in data_dir
     script = (

@@ -42,6 +42,12 @@ OVERRIDES = {
     # Every cell in the page, however long the lesson: the test counts outputs and reads solution cells.
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
+# Every page load would otherwise ask the server whether JupyterLab's own front end needs a rebuild,
+# which runs Node.js (about 1 s, 0.6 CPU-s): a check of the installation, not of the course.
+PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
+
+# Seconds a server has to exit after /api/shutdown (it takes about 1 s when it does exit).
+SHUTDOWN_GRACE = 5
 
 # Per-lesson timings in seconds, filled by the test and reported at the end of the run.
 TIMINGS: dict[str, dict[str, float]] = {}
@@ -80,6 +86,7 @@ class JupyterLab:
         app_settings.mkdir()
         (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=1), encoding="utf-8")
         write_lab_settings(app_settings, Path(get_app_dir()))  # the course's: no news, fonts, keyboard-safe
+        (app_settings / "page_config.json").write_text(json.dumps(PAGE_CONFIG), encoding="utf-8")
         env = dict(os.environ)
         for name, folder in (
             ("JUPYTER_CONFIG_DIR", "config"),
@@ -161,14 +168,13 @@ class JupyterLab:
             try:
                 self.shutdown_sessions()
                 self.api("POST", "/api/shutdown")
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=SHUTDOWN_GRACE)
             except (OSError, urllib.error.URLError, subprocess.TimeoutExpired):
-                self.proc.terminate()
-                try:
-                    self.proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=10)
+                # Its kernels are shut down above. A server that has had a page open often never exits:
+                # Python waits at exit for Jupyter Server's idle AnyIO worker threads, which nothing stops
+                # (jupyterlab/jupyterlab#10442), and SIGTERM does not end that wait either. So: kill it.
+                self.proc.kill()
+                self.proc.wait(timeout=10)
         if self.log is not None:
             self.log.close()
 

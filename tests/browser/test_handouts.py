@@ -31,7 +31,6 @@ EDITIONS = ("student", "teacher")
 COURSE_RULES = ("empty-table-header", "heading-order")
 """Milder axe-core rules the handout conversion takes care of (pandas' blank headers, headings in outputs)."""
 pytestmark = pytest.mark.browser
-lesson_params = pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 
 # Everything laid out wider than the width it must fit, or cut by its own box (a scrolling or hidden
 # overflow prints as a cut), described so that a failure says which element and where.
@@ -79,20 +78,26 @@ def handouts(tmp_path_factory) -> dict[str, Path]:
     return {"student": base / "student", "teacher": base / "teacher"}
 
 
+def load(chromium, html: Path, width: int, media: str):
+    """A new page with a handout loaded offline, at the given width and media; returns (context, page)."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    # The file itself loads; anything from a network is refused, as on an offline machine.
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(html.as_uri(), wait_until="load")
+    page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    return context, page
+
+
 @pytest.fixture()
 def open_page(chromium):
     """Open a handout offline in a new page of the given width and media; closed after the test."""
     contexts = []
 
     def opener(html: Path, width: int, media: str):
-        context = chromium.new_context(viewport={"width": width, "height": 900})
+        context, page = load(chromium, html, width, media)
         contexts.append(context)
-        # The file itself loads; anything from a network is refused, as on an offline machine.
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-        page = context.new_page()
-        page.emulate_media(media=media)
-        page.goto(html.as_uri(), wait_until="load")
-        page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
         return page
 
     yield opener
@@ -100,18 +105,41 @@ def open_page(chromium):
         context.close()
 
 
+@pytest.fixture(scope="module", params=LESSONS, ids=[p.stem for p in LESSONS])
+def path(request) -> Path:
+    """The lesson whose handouts the checks read; module-scoped, so pytest runs all checks of one lesson in turn."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def lesson_page(path, chromium, handouts):
+    """One lesson's handout of either edition, loaded once for every check of that lesson: each check sets
+    the width and media it needs (the page is laid out again; the handout has no script to run at load)."""
+    loaded = {}
+
+    def page_at(edition: str, width: int, media: str):
+        if edition not in loaded:
+            loaded[edition] = load(chromium, handouts[edition] / f"{path.stem}.html", width, media)
+        page = loaded[edition][1]
+        page.set_viewport_size({"width": width, "height": 900})
+        page.emulate_media(media=media)
+        return page
+
+    yield page_at
+    for context, _ in loaded.values():
+        context.close()
+
+
 def content_width(page_mm: float) -> int:
     return int((page_mm - 2 * PAGE_MARGIN_MM) * MM)
 
 
-@lesson_params
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_handout_fits_a4_letter_and_a_phone(path, edition, handouts, open_page):
-    html = handouts[edition] / f"{path.stem}.html"
+def test_handout_fits_a4_letter_and_a_phone(path, edition, lesson_page):
     checks = [(name, content_width(mm), "print") for name, mm in PAGES.items()] + [("phone", PHONE_WIDTH, "screen")]
     problems = []
     for name, width, media in checks:
-        page = open_page(html, width, media)
+        page = lesson_page(edition, width, media)
         found = page.evaluate(OVERFLOWS, width)
         problems += [f"{name} ({width} px, {media}): {p}" for p in found[:8]]
         if name == "A4":
@@ -120,19 +148,18 @@ def test_handout_fits_a4_letter_and_a_phone(path, edition, handouts, open_page):
     assert not problems, f"{path.name} ({edition}): content wider than the page or screen:\n" + "\n".join(problems)
 
 
-def page_text(open_page, html: Path) -> str:
-    return " ".join(open_page(html, 800, "print").inner_text("body").split())
+def page_text(page) -> str:
+    return " ".join(page.inner_text("body").split())
 
 
 def lesson_number(path: Path) -> str:
     return path.name[:2]
 
 
-@lesson_params
-def test_every_quiz_question_is_printed_and_the_key_only_for_teachers(path, handouts, open_page):
+def test_every_quiz_question_is_printed_and_the_key_only_for_teachers(path, lesson_page):
     found = material.material(lesson_number(path))
     for edition in EDITIONS:
-        text = page_text(open_page, handouts[edition] / f"{path.stem}.html")
+        text = page_text(lesson_page(edition, 800, "print"))
         questions = found.student_edition().questions if edition == "student" else found.questions
         for q in questions:
             assert " ".join(q.prompt.split()) in text, f"{path.name} ({edition}): question {q.id!r} not printed"
@@ -142,11 +169,10 @@ def test_every_quiz_question_is_printed_and_the_key_only_for_teachers(path, hand
     assert "[Interactive widget" not in text, f"{path.name}: a widget printed as a note, not as its paper form"
 
 
-@lesson_params
-def test_exercises_and_sorters_are_printed_as_questions(path, handouts, open_page):
+def test_exercises_and_sorters_are_printed_as_questions(path, lesson_page):
     found = material.material(lesson_number(path))
-    page = open_page(handouts["student"] / f"{path.stem}.html", 800, "print")
-    text = " ".join(page.inner_text("body").split())
+    page = lesson_page("student", 800, "print")
+    text = page_text(page)
     nb = nbformat.read(path, as_version=4)
     asked = [editions.interactive_part(cell) for cell in nb.cells]
     for part in asked:
@@ -162,12 +188,11 @@ def test_exercises_and_sorters_are_printed_as_questions(path, handouts, open_pag
     )
 
 
-@lesson_params
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_handout_has_no_serious_accessibility_problem(path, edition, handouts, open_page):
+def test_handout_has_no_serious_accessibility_problem(path, edition, lesson_page):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = open_page(handouts[edition] / f"{path.stem}.html", 1280, "screen")
+    page = lesson_page(edition, 1280, "screen")
     violations = Axe().run(page).response["violations"]
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} - {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:160]}"
@@ -181,7 +206,7 @@ def test_lesson_00_handout_shows_nothing_of_the_machine(handouts, open_page):
     import platform
     import sys
 
-    text = page_text(open_page, handouts["student"] / "00_start_here.html")
+    text = page_text(open_page(handouts["student"] / "00_start_here.html", 800, "print"))
     for machine in (sys.executable, sys.prefix, platform.python_version(), str(ROOT)):
         assert machine not in text, f"lesson 00's handout prints something of this computer: {machine}"
     assert editions.MACHINE_NOTE in text
