@@ -14,6 +14,7 @@ another Chromium binary.
 from __future__ import annotations
 
 from helpers.__main__ import write_lab_settings
+from helpers.lesson import lesson_notebooks
 
 import json
 import os
@@ -59,7 +60,7 @@ def lessons_dir() -> Path:
 
 
 def lesson_paths() -> list[Path]:
-    return sorted(lessons_dir().glob("[0-9][0-9]_*.ipynb"))
+    return lesson_notebooks(lessons_dir())
 
 
 def require_browser_tools() -> str:
