@@ -59,15 +59,18 @@ def fresh_environment(wheel: Path, where: Path) -> Path:
       first on its sys.path; the test environment's folders follow as plain path entries, so their .pth
       files, among them the editable install that points at this checkout, are not read (the checkout
       is not importable: test_lesson_runs_... checks where helpers and its data come from);
-    - pip installs the wheel with dependencies but with no package index and nowhere to find files: its
-      resolver reads the wheel's own metadata and must find each declared dependency (and theirs)
+    - pip installs the wheel with dependencies but with no package index, no configuration and nowhere to
+      find files: its resolver reads the wheel's own metadata and must find each declared dependency (and theirs)
       installed at a version that satisfies it, or the install fails.
     """
     run(sys.executable, "-m", "venv", "--without-pip", where / "venv")  # pip comes from the test environment
     python = where / "venv" / "bin" / "python"
     purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip()
     Path(purelib, "test-environment-dependencies.pth").write_text("\n".join(dependency_paths()) + "\n")
-    installed = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--no-compile", wheel)
+    # No configuration either: a find-links folder from pip.conf or $PIP_FIND_LINKS would be somewhere to find files.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")} | {"PIP_CONFIG_FILE": os.devnull}
+    pip = [sys.executable, "-m", "pip", "--python", python]
+    installed = run(*pip, "install", "--no-index", "--no-compile", wheel, env=env)
     assert "Successfully installed soft-power-companion" in installed.stdout, installed.stdout[-2000:]
     return python
 
