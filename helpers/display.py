@@ -20,11 +20,14 @@ class Rich:
         return self.text
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN or pandas' NA: a value a table shows as a blank."""
+    return value is None or isinstance(value, float) and math.isnan(value) or type(value).__name__ == "NAType"
+
+
 def esc(value: object) -> str:
     """Escape any value for HTML; missing values become an empty string."""
-    if value is None or isinstance(value, float) and math.isnan(value) or type(value).__name__ == "NAType":
-        return ""
-    return escape(str(value), quote=True)
+    return "" if is_missing(value) else escape(str(value), quote=True)
 
 
 STATUS_STYLE = {
@@ -61,9 +64,9 @@ def closed_details(summary: str, body_html: str, css_class: str = "sp-worked") -
 
 def cell_text(value: object) -> str:
     """A table cell as a reader would write it: 74 rather than 74.0, a blank for a missing value."""
-    if isinstance(value, float) and not math.isnan(value):
-        return f"{value:.10g}"
-    return "" if esc(value) == "" else str(value)
+    if is_missing(value):
+        return ""
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
 def table_html(headers: list[str], rows: list[list[object]], caption: str = "") -> str:

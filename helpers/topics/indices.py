@@ -295,10 +295,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     points = base.mark_point(size=90, filled=True, opacity=1).encode(
         color=colour,
         shape=alt.Shape("country:N", legend=None),
-        tooltip=[
-            alt.Tooltip(f"{name}:{kind}")
-            for name, kind in (("country", "N"), ("index", "N"), ("year", "O"), ("rank", "Q"))
-        ],
+        tooltip=[alt.Tooltip("country:N"), alt.Tooltip("index:N"), alt.Tooltip("year:O"), alt.Tooltip("rank:Q")],
     )
     # Rank labels in darker shades of the country colours (text needs 4.5:1 contrast on white): a colour scale of
     # their own (the layers' colour scales are independent) with no legend; the better rank of a year sits above.
