@@ -8,6 +8,9 @@ export), each shows a one-line note instead of its internal repr.
 
 from __future__ import annotations
 
+import itertools
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -299,18 +302,17 @@ class ViewPane(w.VBox):
         self.add_class("sp-view")
 
     def show(self, result: Any) -> None:
-        parts = _parts(result)
-        wanted = [kind for part in parts for kind in (("live", "html") if _is_chart(part) else ("html",))]
-        if [_kind(child) for child in self.children] != wanted:
-            self.children = [LiveChart() if kind == "live" else _html() for kind in wanted]
-        slots = iter(self.children)
-        for part in parts:
-            if _is_chart(part):
-                spec = charts.live_spec(part)
-                next(slots).spec = spec
-                next(slots).value = describe_table(spec)
+        self.show_pieces(pieces(result))
+
+    def show_pieces(self, shown: list[tuple[str, Any]]) -> None:
+        """Show a result already turned into :func:`pieces`."""
+        if [_kind(child) for child in self.children] != [kind for kind, _ in shown]:
+            self.children = [LiveChart() if kind == "live" else _html() for kind, _ in shown]
+        for child, (kind, value) in zip(self.children, shown):
+            if kind == "live":
+                child.spec = value
             else:
-                next(slots).value = part
+                child.value = value
 
     @property
     def charts(self) -> list[dict[str, Any]]:
@@ -328,6 +330,19 @@ class ViewPane(w.VBox):
         )
 
 
+def pieces(result: Any) -> list[tuple[str, Any]]:
+    """A view's result as a :class:`ViewPane` shows it: ``("live", spec)`` for a chart drawn in the browser,
+    followed by ``("html", its description and data)``, and ``("html", markup)`` for everything else."""
+    shown: list[tuple[str, Any]] = []
+    for part in _parts(result):
+        if _is_chart(part):
+            spec = charts.live_spec(part)
+            shown += [("live", spec), ("html", describe_table(spec))]
+        else:
+            shown.append(("html", part))
+    return shown
+
+
 def _is_chart(part: Any) -> bool:
     return isinstance(part, alt.TopLevelMixin)
 
@@ -336,15 +351,51 @@ def _kind(widget: w.Widget) -> str:
     return "live" if isinstance(widget, LiveChart) else "html"
 
 
+def precomputable(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an explorer's view as a function of its arguments and the course data alone.
+
+    An :class:`Explorer` then works out what every choice of its menus and checkboxes shows as it starts, so
+    each later click only sends what is ready (building a chart's spec takes 30-70 ms; sending it, a few).
+    The course's own views carry the mark; a view of your own does not need it, and without it runs on
+    every change, so one that prints or reads a table you are editing behaves as written.
+    """
+    view.precomputable = True  # type: ignore[attr-defined]
+    return view
+
+
+def _choices(control: w.ValueWidget) -> list[Any] | None:
+    """Every value a control can take, for a menu or a checkbox; None for one with too many (a number box)."""
+    if isinstance(control, w.Checkbox):
+        return [control.value, not control.value]
+    if isinstance(control, w.Dropdown):
+        return [option[1] if isinstance(option, tuple) else option for option in control.options]
+    return None
+
+
+def _key(values: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The controls' values as a key for the kept results; None when one cannot be a key (a list, say)."""
+    key = tuple(values.values())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 class Explorer(CourseBox):
     """Controls on top, a view below that ``view(**values)`` redraws on every change.
 
     ``controls`` map a keyword of ``view`` to a list of options (a dropdown), a
     (min, max) pair of ints (a range of two number boxes; :func:`span` sets a narrower
     starting range within the bounds), a bool (a checkbox) or a ready widget.
+
+    For a view marked :func:`precomputable` whose controls are all menus and checkboxes, with at most
+    ``MOST_PRECOMPUTED`` combinations, every combination is worked out when the explorer is made
+    (``precompute_ms`` says how long that took; it is None when nothing was), and a change only shows the result.
     """
 
     css_class = "sp-explorer"
+    MOST_PRECOMPUTED = 24
 
     def __init__(self, view: Callable[..., Any], **controls: Any) -> None:
         if not callable(view):
@@ -354,10 +405,12 @@ class Explorer(CourseBox):
         self.view = view
         self.controls = {name: _control(name, spec) for name, spec in controls.items()}
         self.output = ViewPane("sp-explorer-output")
+        self.ready: dict[tuple[Any, ...], list[tuple[str, Any]]] = {}
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.output])
         self.update()
+        self.precompute_ms = self._precompute()
 
     @property
     def values(self) -> dict[str, Any]:
@@ -371,10 +424,32 @@ class Explorer(CourseBox):
             self.controls[name].value = value
 
     def update(self) -> None:
+        self.output.show_pieces(self._pieces(self.values))
+
+    def _pieces(self, values: dict[str, Any]) -> list[tuple[str, Any]]:
+        """What the view shows for ``values``: kept for a precomputable view, so each choice is worked out once."""
+        key = _key(values) if getattr(self.view, "precomputable", False) else None
+        if key in self.ready:
+            return self.ready[key]
         try:
-            self.output.show(self.view(**self.values))
+            shown = pieces(self.view(**values))
         except Exception as exc:  # a bad combination must not break the widget: say what happened
-            self.output.show(Rich(feedback_box("info", "Nothing to show for this choice.", esc(exc)), str(exc)))
+            shown = pieces(Rich(feedback_box("info", "Nothing to show for this choice.", esc(exc)), str(exc)))
+        if key is not None:
+            self.ready[key] = shown
+        return shown
+
+    def _precompute(self) -> float | None:
+        """Work out every combination of the controls' values, if the view allows it; how long that took (ms)."""
+        if not getattr(self.view, "precomputable", False):
+            return None
+        choices = [_choices(control) for control in self.controls.values()]
+        if any(c is None for c in choices) or math.prod(len(c) for c in choices) > self.MOST_PRECOMPUTED:
+            return None
+        start = time.perf_counter()
+        for combination in itertools.product(*choices):
+            self._pieces(dict(zip(self.controls, combination)))
+        return (time.perf_counter() - start) * 1000
 
 
 class RangeInput(w.HBox):

@@ -58,9 +58,11 @@ def _alternatives(control):
         return [control.min, control.max, control.value]
     return []
 
-_times = {{}}
+_times, _ahead = {{}}, {{}}
 for _view in [o for o in _gc.get_objects() if isinstance(o, _w.Box) and any(isinstance(c, _Pane) for c in o.children)]:
     _name = type(_view).__name__
+    if getattr(_view, "precompute_ms", None) is not None:  # an explorer that worked out its choices as it started
+        _ahead.setdefault(_name, []).append((len(_view.ready), round(_view.precompute_ms)))
     for _control in _descendants(_view):
         if isinstance(_control, _Pane):
             continue
@@ -68,7 +70,7 @@ for _view in [o for o in _gc.get_objects() if isinstance(o, _w.Box) and any(isin
             _start = _t.perf_counter()
             _control.value = _value
             _times.setdefault(_name, []).append((_t.perf_counter() - _start) * 1000)
-{{k: [round(x, 2) for x in v] for k, v in _times.items()}}
+({{k: [round(x, 2) for x in v] for k, v in _times.items()}}, _ahead)
 """
 
 # Browser side: change one control of a view as a click would, and wait, frame by frame, for the page to show it.
@@ -110,7 +112,9 @@ CHANGE_JS = """async ([index, step]) => {
 }"""
 
 
-def kernel_times(path: Path, changes: int) -> dict[str, list[float]]:
+def kernel_times(path: Path, changes: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each view's times per change; and for each explorer that worked out its choices as it started, how many
+    choices and how long that took (ms)."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(KERNEL_CELL.format(changes=changes)))
     NotebookClient(
@@ -154,12 +158,18 @@ def median_cell(times: list[float]) -> str:
     return f"{statistics.median(times):.0f} ({min(times):.0f}-{max(times):.0f}, n={len(times)})" if times else "-"
 
 
+def ahead_cell(made: list[tuple[int, int]]) -> str:
+    return "; ".join(f"{n} choices in {ms} ms" for n, ms in made) or "-"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=12, help="changes per view in the browser")
     args = parser.parse_args()
     lessons = lessons_with_views()
-    kernel = {p.stem: kernel_times(p, args.changes) for p in lessons}
+    kernel, ahead = {}, {}
+    for path in lessons:
+        kernel[path.stem], ahead[path.stem] = kernel_times(path, args.changes)
     with tempfile.TemporaryDirectory() as tmp, launched_chromium("Explorer benchmark") as browser:
         lab = JupyterLab(Path(tmp))
         lab.start()
@@ -178,15 +188,16 @@ def main() -> None:
         "median (range, number of changes). Target: at most 50 ms in the kernel and under 150 ms from the change "
         "to the page.",
         "",
-        "| lesson | view | kernel, per change | click to page | of which Vega draws |",
-        "|---|---|---|---|---|",
+        "| lesson | view | kernel, per change | click to page | of which Vega draws | worked out as it starts |",
+        "|---|---|---|---|---|---|",
     ]
     for stem in kernel:
         for kind in sorted(set(kernel[stem]) | set(page_side[stem])):
             lines.append(
                 f"| {stem} | {kind} | {median_cell(kernel[stem].get(kind, []))} "
                 f"| {median_cell([total for total, _ in page_side[stem].get(kind, [])])} "
-                f"| {median_cell([draw for _, draw in page_side[stem].get(kind, []) if draw])} |"
+                f"| {median_cell([draw for _, draw in page_side[stem].get(kind, []) if draw])} "
+                f"| {ahead_cell(ahead[stem].get(kind, []))} |"
             )
     lines.append(END)
     text = OUT.read_text(encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import helpers as h
-from helpers import charts, citations, material
+from helpers import charts, citations, material, widgets
 from helpers.grading import grade_exercise, grade_question
 from helpers.material import Exercise, MaterialError, Question, Wrong
 
@@ -12,6 +12,7 @@ import math
 import re
 
 import altair as alt
+import ipywidgets as w
 import numpy as np
 import pandas as pd
 import pytest
@@ -482,6 +483,78 @@ def test_explorer_tables_and_text_are_escaped():
     assert "<script>" not in explorer.output.html
 
 
+def _counted_view(precompute: bool):
+    """A view that records every call, marked precomputable or not."""
+    calls = []
+
+    def view(country, ranked):
+        calls.append((country, ranked))
+        if country == "Nowhere":
+            raise ValueError("no rows for Nowhere")
+        return f"{country}, ranked only: {ranked}"
+
+    return (widgets.precomputable(view) if precompute else view), calls
+
+
+def test_precomputable_explorer_works_out_every_choice_once_as_it_starts():
+    view, calls = _counted_view(precompute=True)
+    explorer = h.Explorer(view, country=["China", "Russia", "Nowhere"], ranked=True)
+    every = {(c, r) for c in ("China", "Russia", "Nowhere") for r in (True, False)}
+    assert sorted(calls) == sorted(every) and explorer.precompute_ms is not None
+    explorer.set(country="Russia", ranked=False)
+    assert "Russia, ranked only: False" in explorer.output.html
+    explorer.set(country="Nowhere")  # a failing choice is kept too, with its message
+    assert "Nothing to show for this choice." in explorer.output.html and "no rows for Nowhere" in explorer.output.html
+    explorer.set(country="China", ranked=True)
+    assert "China, ranked only: True" in explorer.output.html
+    assert len(calls) == len(every)  # no click ran the view again
+
+
+def test_unmarked_explorer_runs_its_view_on_each_change_only():
+    view, calls = _counted_view(precompute=False)
+    explorer = h.Explorer(view, country=["China", "Russia"], ranked=True)
+    assert calls == [("China", True)] and explorer.precompute_ms is None
+    explorer.set(country="Russia")
+    explorer.set(country="China")
+    assert calls == [("China", True), ("Russia", True), ("China", True)] and not explorer.ready
+
+
+def test_precomputable_explorer_with_a_range_keeps_what_it_has_shown():
+    calls = []
+
+    @widgets.precomputable
+    def view(years):
+        calls.append(years)
+        return f"{years[0]}-{years[1]}"
+
+    explorer = h.Explorer(view, years=(2000, 2005))  # number boxes: too many choices to work out ahead
+    assert explorer.precompute_ms is None and calls == [(2000, 2005)]
+    explorer.set(years=(2001, 2005))
+    explorer.set(years=(2000, 2005))
+    assert calls == [(2000, 2005), (2001, 2005)] and "2000-2005" in explorer.output.html
+
+
+def test_precomputable_explorer_with_too_many_choices_waits_for_the_student():
+    view, calls = _counted_view(precompute=True)
+    countries = [f"country {n}" for n in range(h.Explorer.MOST_PRECOMPUTED)]
+    explorer = h.Explorer(view, country=countries, ranked=True)  # twice MOST_PRECOMPUTED combinations
+    assert explorer.precompute_ms is None and calls == [("country 0", True)]
+
+
+def test_precomputable_explorer_with_a_list_value_runs_its_view_each_time():
+    calls = []
+
+    @widgets.precomputable
+    def view(countries):
+        calls.append(list(countries))
+        return ", ".join(countries)
+
+    explorer = h.Explorer(view, countries=w.TagsInput(value=["China"]))  # a list cannot be a key: nothing kept
+    explorer.set(countries=["Russia"])
+    explorer.set(countries=["China"])
+    assert calls == [["China"], ["Russia"], ["China"]] and explorer.output.html == "<p>China</p>"
+
+
 @pytest.mark.parametrize(
     "args,kwargs,error,message",
     [
@@ -636,7 +709,6 @@ def _course_widgets():
 
 
 def test_every_control_of_every_course_widget_has_an_accessible_name():
-    import ipywidgets as w
 
     named = (w.Dropdown, w.Text, w.Textarea, w.Checkbox, w.BoundedIntText, w.BoundedFloatText, w.Button)
     for widget in _course_widgets():
@@ -704,7 +776,6 @@ def test_headings_in_widgets_and_sources_sit_under_the_lessons_h2():
     quiz = h.Lesson("00").quiz()
     sources = h.Lesson("00").sources().html
     assert "<h3>Check your understanding</h3>" in quiz.children[0].value and "<h3>Sources for lesson 00</h3>" in sources
-    import ipywidgets as w
 
     html = "".join(c.value for widget in _course_widgets() for c in _controls(widget) if isinstance(c, w.HTML))
     assert not re.search(r"<h[1245]\b", html + sources)

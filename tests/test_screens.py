@@ -191,7 +191,7 @@ def test_explore_figures_shows_note_chart_disagreement_and_sources():
     assert charts.title_of(chart.to_dict()) == "China gross (million US$): films"
     assert "sp-chart-image" in h.widgets.to_html(chart)
     assert conflict == "Sources disagree on Going Vertical: 12.3 [Laruelle & Luo 2020]; 13 [Cinic/TASS 2019]."
-    assert list(table.columns) == ["title", "value", "unit", "as_of", "source", "note"]
+    assert list(table.columns) == ["title", "value", "unit", "as of", "source", "note"]  # headers in words
 
 
 def test_figures_chart_names_every_source_and_ranks_best_first():

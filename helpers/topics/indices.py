@@ -30,7 +30,7 @@ import pandas as pd
 from .. import charts, data, printed
 from .._names import UnknownNameError
 from ..display import Rich, esc, feedback_box
-from ..widgets import CourseBox, ViewPane
+from ..widgets import CourseBox, ViewPane, precomputable
 
 RESOURCES: tuple[str, ...] = ("culture", "political values", "foreign policies")
 """Nye's three resources of soft power, in the order the course uses."""
@@ -261,11 +261,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data["above"] = (data["rank"] == best) & first_best
     data = data[["index", "year", "country", "rank", "line", "above"]].reset_index(drop=True)
     names = sorted(set(data["country"]))
-    colour = alt.Color(
-        "country:N",
-        title="country",
-        scale=charts.country_scale(names),
-    )
+    colours = dict(title="country", scale=charts.country_scale(names))
     years = sorted(set(rows["year"].astype(int)))
     # The layers share one copy of the data, given to the layer chart: altair converts each layer's own data.
     base = alt.Chart().encode(
@@ -282,7 +278,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         ),
     )
     lines = base.mark_line(strokeWidth=3).encode(
-        color=colour.legend(None),  # the points' legend names the colours (scales are independent, see below)
+        color=alt.Color("country:N", legend=None, **colours),  # the points' legend names the colours (scales are independent, see below)
         strokeDash=alt.StrokeDash(
             "index:N",
             title="index",
@@ -293,7 +289,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     )
     # A shape per country as well as a colour, so the countries separate in greyscale print.
     points = base.mark_point(size=90, filled=True, opacity=1).encode(
-        color=colour,
+        color=alt.Color("country:N", **colours),
         shape=alt.Shape("country:N", legend=None),
         tooltip=[alt.Tooltip("country:N"), alt.Tooltip("index:N"), alt.Tooltip("year:O"), alt.Tooltip("rank:Q")],
     )
@@ -320,6 +316,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     return charts.titled(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
 
+@precomputable
 def explore_ranks(index: str = BOTH, country: str = BOTH) -> list[Any]:
     """Lesson 02's explorer view: the ranks of one index and country (or ``"both"``), as a chart and a table."""
     rows = select_ranks(data.load("soft_power_indices"), index=index, country=country)

@@ -152,6 +152,7 @@ def events_chart(rows: pd.DataFrame, title: str) -> Any:
     return charts.timeline(rows.assign(label=labels), title=title, label="label")
 
 
+@widgets.precomputable
 def explore_events(theme: str = "the memo's four strands", years: tuple[int, int] = (1938, 2020)) -> Any:
     """The timeline explorer's view: a timeline of the chosen events and a table of them with their sources."""
     themes = _pick(theme, THEME_CHOICES, "theme choice")
@@ -230,6 +231,7 @@ def figures_chart(rows: pd.DataFrame, measure: str, works: str = "films and cart
     )
 
 
+@widgets.precomputable
 def explore_figures(measure: str = "China gross (million yuan)", works: str = "films and cartoons") -> Any:
     """The figures explorer's view: a note on what the measure can show, a bar per figure, where sources
     disagree, and a table of the figures with their sources."""
@@ -241,7 +243,7 @@ def explore_figures(measure: str = "China gross (million yuan)", works: str = "f
     parts: list[Any] = [_NOTES[name], figures_chart(rows, measure, works)]
     for row in disagreements(rows).itertuples():
         parts.append(f"Sources disagree on {row.title}: {row.values}.")
-    parts.append(rows[["title", "value", "unit", "as_of", "source", "note"]])
+    parts.append(rows[["title", "value", "unit", "as_of", "source", "note"]].rename(columns={"as_of": "as of"}))
     return parts
 
 
@@ -295,4 +297,5 @@ def events_explorer(
     bounds = span or (int(starts.min()), int(starts.max()))
     years = years or (min(2024, bounds[1]), bounds[1])
     kinds = ["all kinds", *kinds_between(events, years)]
-    return widgets.Explorer(partial(explore_kinds, events), kind=kinds, years=widgets.span(*bounds, start=years))
+    view = widgets.precomputable(partial(explore_kinds, events))  # the events are fixed from here on
+    return widgets.Explorer(view, kind=kinds, years=widgets.span(*bounds, start=years))
