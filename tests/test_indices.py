@@ -199,6 +199,21 @@ def test_rank_chart_breaks_lines_at_gaps_and_draws_each_rank_once(ranks):
     assert any("Interfax 2025" in line for line in spec["title"]["subtitle"])
 
 
+def test_rank_chart_labels_a_disagreement_once_with_every_rank(ranks):
+    # Russia in the Soft Power 30 of 2017: 26th on the country page, 27th in a blog. Two points a rank apart,
+    # one label naming both, on the side the year's labels take (below: China ranked higher that year).
+    spec = ix.rank_chart(ix.select_ranks(ranks, index="Soft Power 30", country="both")).to_dict()
+    data = spec["datasets"][next(iter(spec["datasets"]))]
+    russia_2017 = sorted(
+        (d["rank"], d["label"], d["above"]) for d in data if (d["country"], d["year"]) == ("Russia", 2017)
+    )
+    assert russia_2017 == [(26, "", False), (27, "26/27", False)]
+    others = [d for d in data if (d["country"], d["year"]) != ("Russia", 2017)]
+    assert all(d["label"] == str(d["rank"]) for d in others)
+    text_layers = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text" and "data" not in layer]
+    assert [layer["encoding"]["text"]["field"] for layer in text_layers] == ["label"]
+
+
 def test_rank_chart_refuses_rows_without_a_rank(ranks):
     rows = ix.select_ranks(ranks, index="Soft Power 30", country="Russia")
     with pytest.raises(ix.IndexInputError, match="none of these rows has a rank"):

@@ -236,12 +236,29 @@ def select_ranks(frame: pd.DataFrame, index: str = BOTH, country: str = BOTH) ->
     return rows.sort_values(["index", "country", "year", "source_id"], kind="stable").reset_index(drop=True)
 
 
+def _rank_labels(data: pd.DataFrame) -> pd.Series:
+    """Each point's rank label. Where sources disagree on a country's rank in a year (Russia in 2017: 26th and
+    27th), the points sit a rank apart, too close for a label each: one label names every rank ("26/27"), on
+    the side the labels of that year take, and the other points have none."""
+    group = [data["index"], data["year"], data["country"]]
+    ranks = data["rank"].groupby(group)
+    labels = data["rank"].astype(str)
+    several = ranks.transform("nunique") > 1
+    if not several.any():
+        return labels
+    every = ranks.transform(lambda r: "/".join(str(v) for v in sorted(r)))
+    labelled = data["rank"] == ranks.transform("min").where(
+        data["above"].groupby(group).transform("any"), ranks.transform("max")
+    )
+    return labels.where(~several, every.where(labelled, ""))
+
+
 def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt.TopLevelMixin:
     """Ranks over the years, rank 1 at the top: colour for the country, dashes for the index.
 
     A year with no rank (``not ranked`` or ``not found``) breaks the line
     instead of being bridged. A rank two sources agree on is drawn once; where they disagree (Russia in
-    2017: 26th and 27th) each rank is its own point.
+    2017: 26th and 27th) each rank is its own point, and one label names both (see :func:`_rank_labels`).
     """
     if not isinstance(rows, pd.DataFrame) or rows.empty:
         raise IndexInputError("there are no rows to chart: check the index and country chosen")
@@ -259,7 +276,8 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     best = data.groupby(["index", "year"])["rank"].transform("min")
     first_best = ~data.assign(best=data["rank"] == best).duplicated(["index", "year", "best"])
     data["above"] = (data["rank"] == best) & first_best
-    data = data[["index", "year", "country", "rank", "line", "above"]].reset_index(drop=True)
+    data["label"] = _rank_labels(data)
+    data = data[["index", "year", "country", "rank", "line", "above", "label"]].reset_index(drop=True)
     names = sorted(set(data["country"]))
     colours = dict(title="country", scale=charts.country_scale(names))
     years = sorted(set(rows["year"].astype(int)))
@@ -278,7 +296,8 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         ),
     )
     lines = base.mark_line(strokeWidth=3).encode(
-        color=alt.Color("country:N", legend=None, **colours),  # the points' legend names the colours (scales are independent, see below)
+        # The points' legend names the colours (the layers' colour scales are independent, see below).
+        color=alt.Color("country:N", legend=None, **colours),
         strokeDash=alt.StrokeDash(
             "index:N",
             title="index",
@@ -296,7 +315,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     # Rank labels in darker shades of the country colours (text needs 4.5:1 contrast on white): a colour scale of
     # their own (the layers' colour scales are independent) with no legend; the better rank of a year sits above.
     labels = base.mark_text(dy=alt.expr("datum.above ? -14 : 18")).encode(
-        text=alt.Text("rank:Q", format="d"),
+        text=alt.Text("label:N"),
         color=alt.Color(
             "country:N", scale=dict(domain=names, range=[charts.text_colour(n) for n in names]), legend=None
         ),
