@@ -466,30 +466,32 @@ def paper_forms(nb: NotebookNode, with_solutions: bool) -> NotebookNode:
 
     out = copy.deepcopy(nb)
     found = lesson_material(out, student=not with_solutions)
-    activities, exercises = [], []
-    for cell in out.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
-        if MACHINE_SPECIFIC_TAG in tags and cell.get("outputs"):
-            cell.outputs = [_html_output(printed.note(MACHINE_NOTE))]
-            continue
-        part = interactive_part(cell)
-        paper = _paper_outputs(cell, part, found) if part else None
-        if paper is None:
-            continue
-        cell.outputs = paper
-        if part.kind != "explorer":  # an explorer's code says what it shows; the others' code is one call
-            tags.append(HIDE_INPUT_TAG)
-        if part.kind == "sorter":
-            activities.append(part.ident)
-        elif part.kind == "check":
-            exercises.append(part.ident)
+    parts = [part for cell in out.cells if cell.get("cell_type") == "code" and (part := _print_cell(cell, found))]
     if with_solutions and found is not None:
+        activities = [part.ident for part in parts if part.kind == "sorter"]
+        exercises = [part.ident for part in parts if part.kind == "check"]
         key = nbformat.v4.new_code_cell("", metadata={"tags": [HIDE_INPUT_TAG]})
         key.outputs = [_html_output(printed.answer_key(found, activities, exercises))]
         out.cells.append(key)
     return out
+
+
+def _print_cell(cell: NotebookNode, found: Any) -> Interactive | None:
+    """Give one code cell its printed form, in place; the interactive part it holds, if it printed one."""
+    from . import printed
+
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    if MACHINE_SPECIFIC_TAG in tags and cell.get("outputs"):
+        cell.outputs = [_html_output(printed.note(MACHINE_NOTE))]
+        return None
+    part = interactive_part(cell)
+    paper = _paper_outputs(cell, part, found) if part else None
+    if paper is None:
+        return None
+    cell.outputs = paper
+    if part.kind != "explorer":  # an explorer's code says what it shows; the others' code is one call
+        tags.append(HIDE_INPUT_TAG)
+    return part
 
 
 def handout_notebook(nb: NotebookNode, with_solutions: bool = False) -> NotebookNode:

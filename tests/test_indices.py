@@ -289,3 +289,7 @@ def test_index_builder_shows_its_ranking_first_and_whole_scores_as_whole_numbers
     assert ">6.00<" not in html and ">6<" in html  # the chart's value labels
     builder.set_score("China", "culture", 6.5)
     assert ">5.5<" in builder.output.html  # China: (6.5 + 5 + 5) / 3 = 5.5
+    builder.set_score("China", "culture", 6)
+    builder.set_score("Russia", "culture", 5)
+    assert ">5.33<" in builder.output.html and "5.333" not in builder.output.html  # (6 + 5 + 5) / 3, two decimals
+    assert "<th scope='col'>country</th>" in builder.output.html  # named headers, no row numbers

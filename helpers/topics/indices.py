@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import charts, data, printed
 from .._names import UnknownNameError
-from ..display import Rich, esc, feedback_box
+from ..display import Rich, esc, feedback_box, frame_html
 from ..widgets import CourseBox, ViewPane, precomputable
 
 RESOURCES: tuple[str, ...] = ("culture", "political values", "foreign policies")
@@ -435,8 +435,7 @@ class IndexBuilder(CourseBox):
             return
         shares = weight_shares(self.weights)
         share_text = ", ".join(f"{r} {shares[r]:.0%}" for r in RESOURCES)
-        table_html = self.table.to_html(
-            index=False, escape=True, classes="sp-table", border=0, float_format=lambda v: f"{v:g}"
-        )
-        heading = f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table_html}"
+        # Two decimals at most, as on the chart: a third of a point reads 5.33, a whole score 6.
+        table = frame_html(self.table.round(2))
+        heading = f"<p><b>Your ranking</b> (weights as shares: {esc(share_text)})</p>{table}"
         self.output.show([Rich(heading, share_text), ranking_chart(self.table)])
