@@ -391,6 +391,13 @@ def table_stamp(name: str) -> Stamp:
     return _stamp(folder / "datapackage.json", *(folder / f for f in files))
 
 
+def course_stamp() -> Stamp:
+    """What every course table depends on: the descriptor and each table's file. A cache of results that
+    may read any table (an explorer's kept views) is stale when this changes."""
+    folder = data_dir()
+    return _stamp(folder / "datapackage.json", *(folder / r["path"] for r in descriptor()["resources"]))
+
+
 def load(name: str) -> pd.DataFrame:
     """Load one course table as a DataFrame typed by its schema.
 

@@ -466,7 +466,11 @@ def paper_forms(nb: NotebookNode, with_solutions: bool) -> NotebookNode:
 
     out = copy.deepcopy(nb)
     found = lesson_material(out, student=not with_solutions)
-    parts = [part for cell in out.cells if cell.get("cell_type") == "code" and (part := _print_cell(cell, found))]
+    parts = []
+    for cell in out.cells:
+        part = _print_cell(cell, found) if cell.get("cell_type") == "code" else None
+        if part is not None:
+            parts.append(part)
     if with_solutions and found is not None:
         activities = [part.ident for part in parts if part.kind == "sorter"]
         exercises = [part.ident for part in parts if part.kind == "check"]

@@ -20,7 +20,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from . import charts, progress
+from . import charts, data, progress
 from .chart_text import describe_table
 from .display import Rich, esc, feedback_box, frame_html
 from .grading import Verdict, grade_item, grade_question
@@ -316,7 +316,7 @@ class ViewPane(w.VBox):
 
     @property
     def charts(self) -> list[dict[str, Any]]:
-        """The specs of the charts on show, in order."""
+        """The specs of the charts on show, in order (an explorer may keep them to show again: read, do not change)."""
         return [child.spec for child in self.children if isinstance(child, LiveChart)]
 
     @property
@@ -354,26 +354,37 @@ def _kind(widget: w.Widget) -> str:
 def precomputable(view: Callable[..., Any]) -> Callable[..., Any]:
     """Mark an explorer's view as a function of its arguments and the course data alone.
 
-    An :class:`Explorer` then works out what every choice of its menus and checkboxes shows as it starts, so
-    each later click only sends what is ready (building a chart's spec takes 30-70 ms; sending it, a few).
-    The course's own views carry the mark; a view of your own does not need it, and without it runs on
-    every change, so one that prints or reads a table you are editing behaves as written.
+    An :class:`Explorer` then keeps what the view shows for each choice, and works out every choice of its
+    menus and checkboxes as it starts, so a later click only sends what is ready (building a chart's spec
+    takes 30-70 ms; sending it, a few). The kept results are dropped when a file under ``data/`` changes.
+    The course's own views carry the mark. A view of your own does not need it: without it, the view runs
+    on every change, so one that prints or reads a table you are editing behaves as written. The mark
+    belongs to this function alone: a wrapper made with ``functools.wraps`` copies it but is not marked.
     """
-    view.precomputable = True  # type: ignore[attr-defined]
+    view.precomputable = view  # type: ignore[attr-defined]
     return view
 
 
+def _is_precomputable(view: Callable[..., Any]) -> bool:
+    return getattr(view, "precomputable", None) is view
+
+
+# Controls whose every value is listed: a menu, buttons, a list box.
+_LISTED = (w.Dropdown, w.RadioButtons, w.ToggleButtons, w.Select)
+
+
 def _choices(control: w.ValueWidget) -> list[Any] | None:
-    """Every value a control can take, for a menu or a checkbox; None for one with too many (a number box)."""
+    """Every value a control can take, for a checkbox or a control listing its options; None for others."""
     if isinstance(control, w.Checkbox):
         return [control.value, not control.value]
-    if isinstance(control, w.Dropdown):
-        return [option[1] if isinstance(option, tuple) else option for option in control.options]
+    if isinstance(control, _LISTED):
+        # The values ipywidgets made of the options, whichever form they were given in (values, pairs, a dict).
+        return list(control._options_values)
     return None
 
 
 def _key(values: dict[str, Any]) -> tuple[Any, ...] | None:
-    """The controls' values as a key for the kept results; None when one cannot be a key (a list, say)."""
+    """The controls' values as a key for the kept results; None when a value cannot be a key (a list, say)."""
     key = tuple(values.values())
     try:
         hash(key)
@@ -389,28 +400,38 @@ class Explorer(CourseBox):
     (min, max) pair of ints (a range of two number boxes; :func:`span` sets a narrower
     starting range within the bounds), a bool (a checkbox) or a ready widget.
 
-    For a view marked :func:`precomputable` whose controls are all menus and checkboxes, with at most
-    ``MOST_PRECOMPUTED`` combinations, every combination is worked out when the explorer is made
-    (``precompute_ms`` says how long that took; it is None when nothing was), and a change only shows the result.
+    For a view marked :func:`precomputable`, the explorer keeps what each choice showed (the last
+    ``MOST_KEPT`` choices; all of them are dropped when a course data file changes). If its controls are all
+    menus and checkboxes, with at most ``MOST_PRECOMPUTED`` combinations, every combination is worked out
+    when the explorer is made (``precompute_ms`` says how long that took; it is None when nothing was), and
+    a change only shows the result.
     """
 
     css_class = "sp-explorer"
     MOST_PRECOMPUTED = 24
+    MOST_KEPT = 64
 
     def __init__(self, view: Callable[..., Any], **controls: Any) -> None:
         if not callable(view):
             raise TypeError(f"view must be a function of the controls' values, not {type(view).__name__}")
         if not controls:
             raise ValueError("an explorer needs at least one control, e.g. country=['China', 'Russia']")
-        self.view = view
+        self._view = view
+        self._keeps = _is_precomputable(view)
         self.controls = {name: _control(name, spec) for name, spec in controls.items()}
         self.output = ViewPane("sp-explorer-output")
         self.ready: dict[tuple[Any, ...], list[tuple[str, Any]]] = {}
+        self._stamp = data.course_stamp() if self._keeps else None
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         super().__init__([w.HBox(list(self.controls.values()), layout=w.Layout(flex_flow="row wrap")), self.output])
-        self.update()
         self.precompute_ms = self._precompute()
+        self.update()
+
+    @property
+    def view(self) -> Callable[..., Any]:
+        """The view function (fixed: the kept results are its results)."""
+        return self._view
 
     @property
     def values(self) -> dict[str, Any]:
@@ -424,24 +445,29 @@ class Explorer(CourseBox):
             self.controls[name].value = value
 
     def update(self) -> None:
+        if self._keeps and data.course_stamp() != self._stamp:  # a data file changed: work everything out anew
+            self.ready.clear()
+            self._stamp = data.course_stamp()
         self.output.show_pieces(self._pieces(self.values))
 
     def _pieces(self, values: dict[str, Any]) -> list[tuple[str, Any]]:
-        """What the view shows for ``values``: kept for a precomputable view, so each choice is worked out once."""
-        key = _key(values) if getattr(self.view, "precomputable", False) else None
+        """What the view shows for ``values``; kept for a precomputable view, so each choice is worked out once."""
+        key = _key(values) if self._keeps else None
         if key in self.ready:
             return self.ready[key]
         try:
-            shown = pieces(self.view(**values))
+            shown = pieces(self._view(**values))
         except Exception as exc:  # a bad combination must not break the widget: say what happened
             shown = pieces(Rich(feedback_box("info", "Nothing to show for this choice.", esc(exc)), str(exc)))
         if key is not None:
             self.ready[key] = shown
+            if len(self.ready) > self.MOST_KEPT:  # number boxes have thousands of choices: keep the latest
+                del self.ready[next(iter(self.ready))]
         return shown
 
     def _precompute(self) -> float | None:
         """Work out every combination of the controls' values, if the view allows it; how long that took (ms)."""
-        if not getattr(self.view, "precomputable", False):
+        if not self._keeps:
             return None
         choices = [_choices(control) for control in self.controls.values()]
         if any(c is None for c in choices) or math.prod(len(c) for c in choices) > self.MOST_PRECOMPUTED:

@@ -112,7 +112,7 @@ CHANGE_JS = """async ([index, step]) => {
 }"""
 
 
-def kernel_times(path: Path, changes: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def kernel_times(path: Path, changes: int) -> tuple[dict[str, list[float]], dict[str, list[tuple[int, int]]]]:
     """Each view's times per change; and for each explorer that worked out its choices as it started, how many
     choices and how long that took (ms)."""
     nb = nbformat.read(path, as_version=4)
@@ -203,7 +203,7 @@ def main() -> None:
     text = OUT.read_text(encoding="utf-8")
     head, _, rest = text.partition(START)
     tail = rest.partition(END)[2] if rest else ""
-    OUT.write_text(head.rstrip() + "\n\n" + "\n".join(lines) + "\n" + tail.lstrip("\n"), encoding="utf-8")
+    OUT.write_text(head.rstrip() + "\n\n" + "\n".join(lines) + "\n\n" + tail.lstrip("\n"), encoding="utf-8")
     print("\n".join(lines))
 
 

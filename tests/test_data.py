@@ -382,6 +382,17 @@ def test_a_table_is_read_and_checked_once_until_its_file_changes(data_copy, monk
     assert reads.count("polls") == 3
 
 
+def test_the_course_stamp_changes_when_any_table_or_the_descriptor_changes(data_copy):
+    before = data.course_stamp()
+    assert before == data.course_stamp()
+    assert len(before) == len(data.tables()) + 1  # every table's file and the descriptor
+    for name in ("events.csv", "datapackage.json"):
+        path = data_copy / name
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))  # touched
+        assert data.course_stamp() != before
+        before = data.course_stamp()
+
+
 def test_a_loaded_table_is_a_copy_that_callers_may_change(data_copy):
     first = data.load("polls")
     first.loc[0, "percent"] = -1

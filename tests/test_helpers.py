@@ -7,6 +7,7 @@ from helpers import charts, citations, material, widgets
 from helpers.grading import grade_exercise, grade_question
 from helpers.material import Exercise, MaterialError, Question, Wrong
 
+import functools
 import json
 import math
 import re
@@ -534,11 +535,70 @@ def test_precomputable_explorer_with_a_range_keeps_what_it_has_shown():
     assert calls == [(2000, 2005), (2001, 2005)] and "2000-2005" in explorer.output.html
 
 
-def test_precomputable_explorer_with_too_many_choices_waits_for_the_student():
+@pytest.mark.parametrize("countries,ahead", [(12, True), (13, False)])  # 24 combinations at most
+def test_precomputable_explorer_works_out_at_most_MOST_PRECOMPUTED_choices(countries, ahead):
+    assert h.Explorer.MOST_PRECOMPUTED == 24
     view, calls = _counted_view(precompute=True)
-    countries = [f"country {n}" for n in range(h.Explorer.MOST_PRECOMPUTED)]
-    explorer = h.Explorer(view, country=countries, ranked=True)  # twice MOST_PRECOMPUTED combinations
-    assert explorer.precompute_ms is None and calls == [("country 0", True)]
+    explorer = h.Explorer(view, country=[f"country {n}" for n in range(countries)], ranked=True)
+    assert (explorer.precompute_ms is not None) is ahead
+    assert len(calls) == (2 * countries if ahead else 1)
+
+
+def test_precomputable_explorer_works_out_the_values_of_labelled_options():
+    calls = []
+
+    @widgets.precomputable
+    def view(country):
+        calls.append(country)
+        return country
+
+    h.Explorer(view, country=w.Dropdown(options={"China": "CN", "Russia": "RU"}))
+    h.Explorer(view, country=w.RadioButtons(options=[("China", "CN"), ("Russia", "RU")]))
+    assert sorted(calls) == ["CN", "CN", "RU", "RU"]  # values, never labels
+
+
+def test_a_wrapped_view_is_not_precomputable():
+    view, calls = _counted_view(precompute=True)
+
+    @functools.wraps(view)  # copies the mark, but the wrapper is the student's own
+    def wrapper(country, ranked):
+        return view(country, ranked)
+
+    explorer = h.Explorer(wrapper, country=["China", "Russia"], ranked=True)
+    assert explorer.precompute_ms is None and calls == [("China", True)]
+
+
+def test_precomputable_explorer_drops_what_it_kept_when_the_data_change(monkeypatch):
+    view, calls = _counted_view(precompute=True)
+    explorer = h.Explorer(view, country=["China", "Russia"], ranked=True)
+    assert len(calls) == 4
+    monkeypatch.setattr(h.data, "course_stamp", lambda: (("a table", 1, 1),))  # a data file edited
+    explorer.set(country="Russia")
+    assert calls[-1] == ("Russia", True) and len(calls) == 5 and len(explorer.ready) == 1
+    explorer.set(country="China")
+    explorer.set(country="Russia")
+    assert len(calls) == 6  # kept again until the next edit
+
+
+def test_precomputable_explorer_keeps_the_latest_choices_only():
+    calls = []
+
+    @widgets.precomputable
+    def view(years):
+        calls.append(years)
+        return str(years)
+
+    explorer = h.Explorer(view, years=(1938, 2026))
+    for last in range(1950, 1950 + h.Explorer.MOST_KEPT + 5):
+        explorer.set(years=(1938, last))
+    assert len(explorer.ready) == h.Explorer.MOST_KEPT
+    assert ((1938, 1950),) not in explorer.ready and ((1938, 1950 + h.Explorer.MOST_KEPT + 4),) in explorer.ready
+
+
+def test_explorer_view_is_fixed():
+    explorer = h.Explorer(lambda a: str(a), a=["x", "y"])
+    with pytest.raises(AttributeError):
+        explorer.view = lambda a: "other"
 
 
 def test_precomputable_explorer_with_a_list_value_runs_its_view_each_time():

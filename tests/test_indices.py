@@ -7,6 +7,7 @@ from helpers._names import UnknownNameError
 from helpers.topics import indices as ix
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -214,6 +215,20 @@ def test_rank_chart_labels_a_disagreement_once_with_every_rank(ranks):
     assert [layer["encoding"]["text"]["field"] for layer in text_layers] == ["label"]
 
 
+@pytest.mark.parametrize(
+    "points,labels",
+    [
+        # (country, rank, label above the point?) for one index and year
+        ([("Russia", 26, False), ("Russia", 27, False), ("Russia", 28, False)], ["", "", "26/27/28"]),  # 3 sources
+        ([("Russia", 26, True), ("Russia", 27, False), ("China", 30, False)], ["26/27", "", "30"]),  # better: above
+        ([("Russia", 5, True)], ["5"]),
+    ],
+)
+def test_rank_labels_name_every_rank_of_a_disagreement_once(points, labels):
+    frame = pd.DataFrame(points, columns=["country", "rank", "above"]).assign(index="Soft Power 30", year=2017)
+    assert list(ix._rank_labels(frame)) == labels
+
+
 def test_rank_chart_refuses_rows_without_a_rank(ranks):
     rows = ix.select_ranks(ranks, index="Soft Power 30", country="Russia")
     with pytest.raises(ix.IndexInputError, match="none of these rows has a rank"):
@@ -289,7 +304,7 @@ def test_index_builder_shows_its_ranking_first_and_whole_scores_as_whole_numbers
     assert ">6.00<" not in html and ">6<" in html  # the chart's value labels
     builder.set_score("China", "culture", 6.5)
     assert ">5.5<" in builder.output.html  # China: (6.5 + 5 + 5) / 3 = 5.5
-    builder.set_score("China", "culture", 6)
-    builder.set_score("Russia", "culture", 5)
-    assert ">5.33<" in builder.output.html and "5.333" not in builder.output.html  # (6 + 5 + 5) / 3, two decimals
-    assert "<th scope='col'>country</th>" in builder.output.html  # named headers, no row numbers
+    builder.set_score("China", "culture", 5.125)  # a score typed with more decimals than the table shows
+    assert ">5.12<" in builder.output.html and "5.125" not in builder.output.html
+    headers = re.findall(r"<th scope='col'>([^<]*)</th>", builder.output.html.split("sp-live-chart-text")[0])
+    assert headers == ["rank", "country", "index", *ix.RESOURCES]  # every column named, no row numbers

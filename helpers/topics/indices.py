@@ -238,8 +238,10 @@ def select_ranks(frame: pd.DataFrame, index: str = BOTH, country: str = BOTH) ->
 
 def _rank_labels(data: pd.DataFrame) -> pd.Series:
     """Each point's rank label. Where sources disagree on a country's rank in a year (Russia in 2017: 26th and
-    27th), the points sit a rank apart, too close for a label each: one label names every rank ("26/27"), on
-    the side the labels of that year take, and the other points have none."""
+    27th), one label names every rank ("26/27") and the other points of that year have none: two labels a rank
+    apart would print over each other. The label sits on the side that year's labels take (``above``), by the
+    point on that side; each point's own rank stays in its tooltip and in the data table.
+    """
     group = [data["index"], data["year"], data["country"]]
     ranks = data["rank"].groupby(group)
     labels = data["rank"].astype(str)

@@ -297,5 +297,6 @@ def events_explorer(
     bounds = span or (int(starts.min()), int(starts.max()))
     years = years or (min(2024, bounds[1]), bounds[1])
     kinds = ["all kinds", *kinds_between(events, years)]
-    view = widgets.precomputable(partial(explore_kinds, events))  # the events are fixed from here on
+    # A copy: the explorer keeps what it shows, so later edits to the caller's table must not reach it.
+    view = widgets.precomputable(partial(explore_kinds, events.copy()))
     return widgets.Explorer(view, kind=kinds, years=widgets.span(*bounds, start=years))
