@@ -170,12 +170,7 @@ def enable() -> None:
 
 def source_line(source_ids: Iterable[str]) -> str:
     """'Source: A; B' from source ids, in the order first seen."""
-    ids = list(source_ids)
-    known = citations.short_labels()  # one look at the bibliography, not one a source: charts redraw on each click
-    unknown = [sid for sid in ids if not isinstance(sid, str) or sid not in known]
-    if unknown:
-        citations.source(unknown[0])  # raises the error that says what a source id is and lists the valid ones
-    labels = list(dict.fromkeys(known[sid] for sid in ids))
+    labels = list(dict.fromkeys(citations.short_labels_of(source_ids)))
     prefix = "Source" if len(labels) == 1 else "Sources"
     return f"{prefix}: " + "; ".join(labels)
 

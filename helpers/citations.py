@@ -41,9 +41,28 @@ def short_labels() -> dict[str, str]:
     return {sid: row["short"] for sid, row in _entries().items()}
 
 
+def short_labels_of(source_ids: Iterable[str]) -> list[str]:
+    """The inline label of each source id, in order, from one look at the bibliography: tables and charts
+    cite row by row, and explorers redraw them on every click."""
+    known = short_labels()
+    ids = list(source_ids)
+    for sid in ids:
+        if not isinstance(sid, str) or sid not in known:
+            source(sid)  # raises the error that says what a source id is and lists the valid ones
+    return [known[sid] for sid in ids]
+
+
 def cite(source_id: str, locator: str | None = None) -> str:
     """Inline citation, e.g. ``[Laruelle & Luo 2020, section 2]``."""
-    label = source(source_id)["short"]
+    return _inline(source(source_id)["short"], locator)
+
+
+def cite_each(source_ids: Iterable[str], locators: Iterable[str | None]) -> list[str]:
+    """:func:`cite` for each (source id, locator) pair, looking the bibliography up once."""
+    return [_inline(label, locator) for label, locator in zip(short_labels_of(source_ids), locators)]
+
+
+def _inline(label: str, locator: str | None) -> str:
     return f"[{label}, {locator}]" if locator else f"[{label}]"
 
 

@@ -400,8 +400,8 @@ class Explorer(CourseBox):
     (min, max) pair of ints (a range of two number boxes; :func:`span` sets a narrower
     starting range within the bounds), a bool (a checkbox) or a ready widget.
 
-    For a view marked :func:`precomputable`, the explorer keeps what each choice showed (the last
-    ``MOST_KEPT`` choices; all of them are dropped when a course data file changes). If its controls are all
+    For a view marked :func:`precomputable`, the explorer keeps what each choice showed (the ``MOST_KEPT``
+    most recently shown; all of them are dropped when a course data file changes). If its controls are all
     menus and checkboxes, with at most ``MOST_PRECOMPUTED`` combinations, every combination is worked out
     when the explorer is made (``precompute_ms`` says how long that took; it is None when nothing was), and
     a change only shows the result.
@@ -454,6 +454,7 @@ class Explorer(CourseBox):
         """What the view shows for ``values``; kept for a precomputable view, so each choice is worked out once."""
         key = _key(values) if self._keeps else None
         if key in self.ready:
+            self.ready[key] = self.ready.pop(key)  # now the most recently shown: kept longest
             return self.ready[key]
         try:
             shown = pieces(self._view(**values))
@@ -461,7 +462,7 @@ class Explorer(CourseBox):
             shown = pieces(Rich(feedback_box("info", "Nothing to show for this choice.", esc(exc)), str(exc)))
         if key is not None:
             self.ready[key] = shown
-            if len(self.ready) > self.MOST_KEPT:  # number boxes have thousands of choices: keep the latest
+            if len(self.ready) > self.MOST_KEPT:  # number boxes have thousands of choices: drop the least recent
                 del self.ready[next(iter(self.ready))]
         return shown
 

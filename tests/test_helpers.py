@@ -37,6 +37,16 @@ def test_unknown_source_suggests_the_closest():
         h.cite("laruelle_luo_202")
 
 
+def test_citing_many_rows_gives_what_citing_each_gives():
+    ids, locators = ["laruelle_luo_2020", "nye_2017", "laruelle_luo_2020"], ["section 2", None, None]
+    assert citations.cite_each(ids, locators) == [h.cite(i, loc) for i, loc in zip(ids, locators)]
+    assert citations.short_labels_of(ids) == ["Laruelle & Luo 2020", "Nye 2017", "Laruelle & Luo 2020"]
+    with pytest.raises(LookupError, match="Did you mean 'laruelle_luo_2020'"):
+        citations.short_labels_of(["nye_2017", "laruelle_luo_202"])
+    with pytest.raises(TypeError, match="a source id is a string"):
+        citations.cite_each([None], [None])
+
+
 def test_bibliography_is_sorted_escaped_and_labelled():
     block = h.bibliography(["nye_2017", "bonds_2025", "nye_2017"])
     html = block._repr_html_()
@@ -591,8 +601,10 @@ def test_precomputable_explorer_keeps_the_latest_choices_only():
     explorer = h.Explorer(view, years=(1938, 2026))
     for last in range(1950, 1950 + h.Explorer.MOST_KEPT + 5):
         explorer.set(years=(1938, last))
+        explorer.set(years=(1938, 2026))  # shown again and again: the most recent, never dropped
     assert len(explorer.ready) == h.Explorer.MOST_KEPT
     assert ((1938, 1950),) not in explorer.ready and ((1938, 1950 + h.Explorer.MOST_KEPT + 4),) in explorer.ready
+    assert ((1938, 2026),) in explorer.ready and calls.count((1938, 2026)) == 1
 
 
 def test_explorer_view_is_fixed():

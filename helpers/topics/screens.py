@@ -74,10 +74,6 @@ def _initial_capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _short(source_id: str) -> str:
-    return str(citations.source(source_id)["short"])
-
-
 def cited(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with a ``source`` column: each row's inline citation, with its locator if it has one.
 
@@ -87,7 +83,7 @@ def cited(frame: pd.DataFrame) -> pd.DataFrame:
     data.require_columns(frame, "source_id")
     out = frame.copy()
     locators = out["locator"] if "locator" in out.columns else [None] * len(out)
-    out["source"] = [citations.cite(str(sid), _text(loc)) for sid, loc in zip(out["source_id"], locators)]
+    out["source"] = citations.cite_each([str(sid) for sid in out["source_id"]], [_text(loc) for loc in locators])
     return out
 
 
@@ -148,7 +144,8 @@ def events_chart(rows: pd.DataFrame, title: str) -> Any:
     once per source, each label naming its source."""
     data.require_columns(rows, "event_id", "title", "source_id", "date", "theme")
     repeated = rows["event_id"].duplicated(keep=False)
-    labels = [f"{t} ({_short(s)})" if r else t for t, s, r in zip(rows["title"], rows["source_id"], repeated)]
+    given_by = citations.short_labels_of(rows["source_id"])
+    labels = [f"{t} ({g})" if r else t for t, g, r in zip(rows["title"], given_by, repeated)]
     return charts.timeline(rows.assign(label=labels), title=title, label="label")
 
 
@@ -213,7 +210,7 @@ def figures_chart(rows: pd.DataFrame, measure: str, works: str = "films and cart
     work are two labelled bars, never one stacked bar. Ranks run best first, other measures largest first."""
     data.require_columns(rows, "title", "as_of", "value", "source_id")
     name, _unit = _pick(measure, MEASURES, "measure")
-    given_by = [_short(s) for s in rows["source_id"]]
+    given_by = citations.short_labels_of(rows["source_id"])
     rows = rows.assign(
         figure=[f"{t}, {a} · {g}" for t, a, g in zip(rows["title"], rows["as_of"], given_by)],
         source_name=given_by,
@@ -272,7 +269,8 @@ def explore_kinds(events: pd.DataFrame, kind: str = "all kinds", years: tuple[in
     if chosen.empty:
         return f"No events of kind '{kind}' between {first} and {last} in the course data."
     shown = cited(chosen.sort_values("date", kind="stable"))
-    shown = shown.assign(label=shown["title"] + " (" + shown["date"] + ", " + shown["source_id"].map(_short) + ")")
+    given_by = citations.short_labels_of(shown["source_id"])
+    shown = shown.assign(label=[f"{t} ({d}, {g})" for t, d, g in zip(shown["title"], shown["date"], given_by)])
     chart = charts.timeline(
         shown, title=f"Events, {first}-{last}", label="label", colour="kind", colour_title="kind of event"
     )
