@@ -229,6 +229,17 @@ def test_rank_labels_name_every_rank_of_a_disagreement_once(points, labels):
     assert list(ix._rank_labels(frame)) == labels
 
 
+@pytest.mark.parametrize("index,country", [("both", "both"), ("Brand Finance", "Russia"), ("Brand Finance", "China")])
+def test_rank_chart_leaves_room_for_the_lowest_points_label(ranks, index, country):
+    rows = ix.select_ranks(ranks, index=index, country=country)
+    spec = ix.rank_chart(rows).to_dict()
+    low, high = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    lowest = int(rows.loc[rows["status"] == "ranked", "rank"].max())
+    px_per_rank = spec["height"] / (high - low)
+    assert (high - lowest) * px_per_rank >= ix.LABEL_ROOM  # the label under the lowest point stays in the chart
+    assert (high - lowest - 1) * px_per_rank < ix.LABEL_ROOM or high - lowest == 1  # and no more room than that
+
+
 def test_rank_chart_refuses_rows_without_a_rank(ranks):
     rows = ix.select_ranks(ranks, index="Soft Power 30", country="Russia")
     with pytest.raises(ix.IndexInputError, match="none of these rows has a rank"):

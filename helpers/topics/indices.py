@@ -255,6 +255,15 @@ def _rank_labels(data: pd.DataFrame) -> pd.Series:
     return labels.where(~several, every.where(labelled, ""))
 
 
+RANK_CHART_HEIGHT = 300
+LABEL_ROOM = 28  # px under the lowest point for its rank label (18 px down, 15 px text)
+
+
+def _room_below(lowest: int) -> int:
+    """Ranks to add under the lowest rank so that its label, written below the point, stays inside the chart."""
+    return max(1, math.ceil(LABEL_ROOM * (lowest - 1) / (RANK_CHART_HEIGHT - LABEL_ROOM)))
+
+
 def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt.TopLevelMixin:
     """Ranks over the years, rank 1 at the top: colour for the country, dashes for the index.
 
@@ -283,6 +292,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     names = sorted(set(data["country"]))
     colours = dict(title="country", scale=charts.country_scale(names))
     years = sorted(set(rows["year"].astype(int)))
+    lowest = int(data["rank"].max())
     # The layers share one copy of the data, given to the layer chart: altair converts each layer's own data.
     base = alt.Chart().encode(
         x=alt.X(
@@ -294,7 +304,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         y=alt.Y(
             "rank:Q",
             title="rank (1 = first)",
-            scale=dict(reverse=True, zero=False, nice=False, domain=[1, int(data["rank"].max()) + 2]),
+            scale=dict(reverse=True, zero=False, nice=False, domain=[1, lowest + _room_below(lowest)]),
         ),
     )
     lines = base.mark_line(strokeWidth=3).encode(
@@ -332,7 +342,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         data=data,
         resolve=charts.INDEPENDENT_COLOURS,
         width=charts.WIDTH,
-        height=300,
+        height=RANK_CHART_HEIGHT,
     )
     return charts.titled(chart, title, [str(s) for s in rows["source_id"].dropna().unique()])
 
