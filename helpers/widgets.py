@@ -445,9 +445,10 @@ class Explorer(CourseBox):
             self.controls[name].value = value
 
     def update(self) -> None:
-        if self._keeps and data.course_stamp() != self._stamp:  # a data file changed: work everything out anew
+        stamp = data.course_stamp() if self._keeps else None
+        if stamp != self._stamp:  # a data file changed: work everything out anew
             self.ready.clear()
-            self._stamp = data.course_stamp()
+            self._stamp = stamp
         self.output.show_pieces(self._pieces(self.values))
 
     def _pieces(self, values: dict[str, Any]) -> list[tuple[str, Any]]:
