@@ -72,7 +72,16 @@ def grade_question(question: Question, choice: Any) -> Verdict:
         return Verdict("incorrect", "That is not one of the choices.", f"Choose one of: {'; '.join(question.choices)}.")
     if choice == question.answer:
         return Verdict("correct", "Correct.", question.explanation, question.source_id)
-    return Verdict("incorrect", "Not quite.", question.explanation, question.source_id)
+    distractor = question.distractor(choice)
+    if distractor is None:
+        return Verdict("incorrect", "Not quite.", question.explanation, question.source_id)
+    # Name the misconception, say why it misleads, then the explanation every answer gets.
+    return Verdict(
+        "incorrect",
+        f"Not quite: {distractor.misconception}.",
+        f"{distractor.reason} {question.explanation}",
+        question.source_id,
+    )
 
 
 def _scalar(answer: Any) -> Any:

@@ -5,12 +5,18 @@ The format is documented in ``data/lessons/README.md``. Every entry is checked
 when the file is read: a missing or misspelt key, an answer that is not one of
 the choices or a source id that is not in the bibliography is a
 :class:`MaterialError` naming the file, the entry and the key.
+
+A question's choices are kept in the order the course shows them (:func:`shown_order`): a stable
+shuffle computed from the lesson number and the question id, whatever order the author listed them
+in, so that the screen, both handouts and the teacher's key agree and position gives nothing away.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +36,15 @@ class MaterialError(ValueError):
 
 
 @dataclass(frozen=True)
+class Distractor:
+    """A wrong choice of a question: the misconception it stands for and the feedback when it is picked."""
+
+    choice: str
+    misconception: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     prompt: str
@@ -38,8 +53,13 @@ class Question:
     explanation: str
     source_id: str
     locator: str = ""
+    wrong: tuple[Distractor, ...] = ()
     student: Question | None = field(default=None, compare=False)
     """The student edition's wording, where this one speaks of the worked solutions (a ``[question.student]``)."""
+
+    def distractor(self, choice: str) -> Distractor | None:
+        """The ``[[question.wrong]]`` entry of ``choice``, or None (the answer, or a choice without one)."""
+        return next((d for d in self.wrong if d.choice == choice), None)
 
 
 @dataclass(frozen=True)
@@ -178,31 +198,57 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _question(file: str, index: int, table: Any) -> Question:
     r = _Reader(file, f"question {index}", table)
-    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator", "student")
+    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator", "wrong", "student")
     r.where = f"question {r.get('id', str)!r}"
+    choices = _checked_choices(r, r.strings("choices"), r.get("answer", str))
     question = Question(
         r.get("id", str),
         r.get("prompt", str),
-        _checked_choices(r, r.strings("choices"), r.get("answer", str)),
+        choices,
         r.get("answer", str),
         r.get("explanation", str),
         r.source(),
         r.get("locator", str, ""),
+        _distractors(r, choices, r.get("answer", str)),
     )
     if "student" not in r.table:
         return question
-    # The student edition's wording: any of prompt, choices, answer and explanation; the rest is shared.
+    # The student edition's wording: any of prompt, choices, answer, explanation and wrong; the rest is shared.
     sr = _Reader(file, f"{r.where}, student", r.get("student", dict))
-    sr.allow("prompt", "choices", "answer", "explanation")
+    sr.allow("prompt", "choices", "answer", "explanation", "wrong")
     answer = sr.get("answer", str, question.answer)
+    choices = _checked_choices(sr, sr.strings("choices", question.choices), answer)
+    if "wrong" not in sr.table:
+        # Shared distractor feedback must still name the student wording's choices.
+        sr.table = {**sr.table, "wrong": r.table.get("wrong", [])}
     student = replace(
         question,
         prompt=sr.get("prompt", str, question.prompt),
-        choices=_checked_choices(sr, sr.strings("choices", question.choices), answer),
+        choices=choices,
         answer=answer,
         explanation=sr.get("explanation", str, question.explanation),
+        wrong=_distractors(sr, choices, answer),
     )
     return replace(question, student=student)
+
+
+def _distractors(r: _Reader, choices: tuple[str, ...], answer: str) -> tuple[Distractor, ...]:
+    """The ``[[question.wrong]]`` entries: each names one wrong choice, once."""
+    found: list[Distractor] = []
+    for i, table in enumerate(r.get("wrong", list, [])):
+        wr = _Reader(r.file, f"{r.where}, wrong {i + 1}", table)
+        wr.allow("choice", "misconception", "reason")
+        choice = wr.get("choice", str)
+        if choice == answer:
+            wr.fail(f"'choice' {choice!r} is the answer; [[question.wrong]] is for the other choices")
+        if choice not in choices:
+            guess = closest(choice, choices)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            wr.fail(f"'choice' {choice!r} is not one of the choices{hint}; choices: {list(choices)}")
+        if any(d.choice == choice for d in found):
+            wr.fail(f"'choice' {choice!r} already has a [[question.wrong]] entry")
+        found.append(Distractor(choice, wr.get("misconception", str), wr.get("reason", str)))
+    return tuple(found)
 
 
 def _checked_choices(r: _Reader, choices: tuple[str, ...], answer: str) -> tuple[str, ...]:
@@ -281,6 +327,52 @@ def _activity(file: str, index: int, table: Any) -> Activity:
     return Activity(r.get("id", str), r.get("prompt", str), tuple(dims), tuple(items))
 
 
+# ---------------------------------------------------------------- the order choices are shown in
+
+
+def _rank(*parts: str) -> str:
+    """A stable pseudo-random rank (SHA-256, not Python's per-run salted ``hash``)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def key_positions(number: str, questions: Sequence[Question]) -> dict[str, int]:
+    """Where each question's answer is shown (0 = A), balanced over the lesson's questions.
+
+    Questions are taken in an order seeded by (lesson number, question id); each puts its answer at
+    the position its lesson has used least so far among those it has (a tie is broken by the same
+    seed). So no position holds more keys than it must, and neither the authored order of the
+    questions nor of their choices changes where a key goes. A question with a student wording uses
+    the same position there (the fewer choices of the two bound it).
+    """
+    used: Counter[int] = Counter()
+    positions: dict[str, int] = {}
+    for q in sorted(questions, key=lambda q: _rank(number, q.id)):
+        size = min(len(q.choices), len(q.student.choices)) if q.student else len(q.choices)
+        fewest = min(used[p] for p in range(size))
+        free = [p for p in range(size) if used[p] == fewest]
+        positions[q.id] = free[int(_rank(number, q.id, "key"), 16) % len(free)]
+        used[positions[q.id]] += 1
+    return positions
+
+
+def shown_choices(number: str, question: Question, key_position: int) -> tuple[str, ...]:
+    """``question``'s choices as shown: its distractors in an order seeded by (lesson, question id, choice
+    text), so the same whatever order the author listed them in, with the answer at ``key_position``."""
+    others = sorted((c for c in question.choices if c != question.answer), key=lambda c: _rank(number, question.id, c))
+    others.insert(key_position, question.answer)
+    return tuple(others)
+
+
+def shown_order(number: str, questions: Sequence[Question]) -> tuple[Question, ...]:
+    """The questions with their choices (and those of their student wording) in the order they are shown."""
+    positions = key_positions(number, questions)
+
+    def shown(q: Question) -> Question:
+        return replace(q, choices=shown_choices(number, q, positions[q.id]))
+
+    return tuple(replace(shown(q), student=shown(q.student) if q.student else None) for q in questions)
+
+
 def lesson_dir() -> Path:
     return data.data_dir() / "lessons"
 
@@ -322,7 +414,7 @@ def _read(path: Path, mtime: float) -> Material:
         ids = [e.id for e in entries]
         if len(ids) != len(set(ids)):
             r.fail(f"two {what}s share an id: {sorted(i for i in ids if ids.count(i) > 1)[0]!r}")
-    return material
+    return replace(material, questions=shown_order(material.number, material.questions))
 
 
 def material(number: str) -> Material:

@@ -103,11 +103,23 @@ def _expected_text(expected: object) -> str:
     return f"{expected:g}" if isinstance(expected, float) else str(expected)
 
 
+def _misconceptions(question: Question) -> str:
+    """Each distractor's letter and the misconception it stands for, so a teacher can read a wrong answer."""
+    named = [
+        f"{LETTERS[question.choices.index(d.choice)]}: {esc(d.misconception)}"
+        for d in sorted(question.wrong, key=lambda d: question.choices.index(d.choice))
+    ]
+    return f"<br><small>Distractors: {'; '.join(named)}.</small>" if named else ""
+
+
 def answer_key(material: Material, activity_ids: Sequence[str] = (), exercise_ids: Sequence[str] = ()) -> str:
     """The teacher's answer key: the quiz answers, then the exercises' and sorters' answers the handout asked."""
     parts = ["<div class='sp-print sp-print-key'><h2>Answer key</h2>"]
     if material.questions:
-        answers = "".join(f"<li>{LETTERS[q.choices.index(q.answer)]}: {esc(q.answer)}</li>" for q in material.questions)
+        answers = "".join(
+            f"<li>{LETTERS[q.choices.index(q.answer)]}: {esc(q.answer)}{_misconceptions(q)}</li>"
+            for q in material.questions
+        )
         parts.append(f"<p><strong>Check your understanding</strong></p><ol>{answers}</ol>")
     for exercise_id in exercise_ids:
         entry = material.exercise(exercise_id)
