@@ -8,9 +8,11 @@ from helpers.grading import grade_exercise, grade_question
 from helpers.material import Exercise, MaterialError, Question, Wrong
 
 import functools
+import os
 import json
 import math
 import re
+from collections import Counter
 
 import altair as alt
 import ipywidgets as w
@@ -1076,3 +1078,115 @@ def test_every_public_name_resolves_and_modules_are_not_the_way_in():
     for module in ("indices", "screens", "rubric"):
         doc = __import__(f"helpers.topics.{module}", fromlist=["_"]).__doc__
         assert re.search(r"lessons? 0\d", doc), f"helpers/topics/{module}.py: its docstring names no lesson"
+
+
+# ---------------------------------------------------------------- distractor feedback and the shown order
+
+WITH_WRONG = GOOD.replace('choices = ["a", "b"]', 'choices = ["a", "b", "c"]') + (
+    '[[question.wrong]]\nchoice = "b"\nmisconception = "b for a"\nreason = "Why b misleads."\n'
+)
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda s: s.replace('choice = "b"', 'choice = "z"'), "question 'q1', wrong 1: 'choice' 'z' is not one of"),
+        (lambda s: s.replace('choice = "b"', 'choice = "a"'), "question 'q1', wrong 1: 'choice' 'a' is the answer"),
+        (
+            lambda s: s + '[[question.wrong]]\nchoice = "b"\nmisconception = "m"\nreason = "r"\n',
+            "question 'q1', wrong 2: 'choice' 'b' already has a [[question.wrong]] entry",
+        ),
+        (lambda s: s.replace('misconception = "b for a"\n', ""), "wrong 1: the key 'misconception' is required"),
+        (lambda s: s.replace("reason =", "reasons ="), "unknown key 'reasons' (did you mean 'reason'?)"),
+        (
+            # The student wording replaces the choices: the shared feedback no longer names one of them.
+            lambda s: s + '[question.student]\nchoices = ["a", "x", "c"]\n',
+            "question 'q1', student, wrong 1: 'choice' 'b' is not one of the choices",
+        ),
+        (
+            lambda s: s
+            + '[question.student]\nchoices = ["a", "x"]\n[[question.student.wrong]]\nchoice = "c"\n'
+            + 'misconception = "m"\nreason = "r"\n',
+            "question 'q1', student, wrong 1: 'choice' 'c' is not one of the choices",
+        ),
+    ],
+)
+def test_broken_distractor_feedback_names_file_question_and_key(data_copy, change, message):
+    (data_copy / "lessons" / "09.toml").write_text(change(WITH_WRONG), encoding="utf-8")
+    with pytest.raises(MaterialError) as err:
+        material.material("09")
+    assert str(err.value).startswith("lessons/09.toml") and message in str(err.value)
+
+
+def test_distractor_feedback_is_read_with_its_own_student_wording(data_copy):
+    student = '[question.student]\nchoices = ["a", "x", "c"]\n[[question.student.wrong]]\nchoice = "x"\n'
+    student += 'misconception = "x for a"\nreason = "Why x misleads."\n'
+    (data_copy / "lessons" / "09.toml").write_text(WITH_WRONG + student, encoding="utf-8")
+    q = material.material("09").questions[0]
+    assert q.distractor("b").misconception == "b for a" and q.distractor("c") is None and q.distractor("a") is None
+    assert q.student.distractor("x").reason == "Why x misleads." and q.student.distractor("b") is None
+    # The student wording shows its answer where the teacher's wording shows its own.
+    assert q.choices.index(q.answer) == q.student.choices.index(q.student.answer)
+
+
+def _questions(count: int, size: int = 3, reverse: bool = False) -> list[Question]:
+    made = []
+    for i in range(count):
+        choices = tuple(f"choice {k} of q{i}" for k in range(size))
+        made.append(Question(f"q{i}", "p", choices[::-1] if reverse else choices, choices[0], "e", "nye_2008"))
+    return made
+
+
+def test_shown_order_is_stable_and_ignores_the_authored_order():
+    shown = material.shown_order("03", _questions(8))
+    assert shown == material.shown_order("03", _questions(8))
+    # The same choices listed in another order, and the questions in another order, are shown alike.
+    assert material.shown_order("03", _questions(8, reverse=True)) == shown
+    assert material.shown_order("03", _questions(8)[::-1]) == shown[::-1]
+    for before, after in zip(_questions(8), shown):
+        assert sorted(after.choices) == sorted(before.choices) and after.answer == before.answer
+    # Seeded by the lesson number: another lesson shows the same questions otherwise.
+    assert [q.choices for q in material.shown_order("04", _questions(8))] != [q.choices for q in shown]
+
+
+def test_shown_order_does_not_use_pythons_salted_hash():
+    import subprocess
+    import sys
+
+    code = (
+        "from helpers import material as m; Q = m.Question\n"
+        "print(m.shown_order('05', [Q(f'q{i}', 'p', ('a', 'b', 'c'), 'a', 'e', 's') for i in range(9)]))"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(runs) == 1
+
+
+@pytest.mark.parametrize("count,size", [(3, 3), (6, 3), (8, 3), (10, 3), (7, 4), (8, 4), (9, 2)])
+def test_key_positions_are_balanced(count, size):
+    positions = material.key_positions("07", _questions(count, size))
+    most = max(Counter(positions.values()).values())
+    assert most == -(-count // size)  # no position holds more keys than it must (the ceiling of count / size)
+    shown = material.shown_order("07", _questions(count, size))
+    assert {q.id: q.choices.index(q.answer) for q in shown} == positions
+
+
+def test_wrong_choice_names_the_misconception_then_the_explanation():
+    wrong = (material.Distractor("a", "a taken for b", "A looks like b <i>."),)
+    q = Question("q", "Which?", ("a", "b", "c"), "b", "Because b.", "nye_2008", wrong=wrong)
+    verdict = grade_question(q, "a")
+    assert verdict.headline == "Not quite: a taken for b."
+    assert verdict.detail.index("A looks like b <i>.") < verdict.detail.index("Because b.")
+    assert "&lt;i&gt;" in verdict.html() and "<i>" not in verdict.html()
+    assert grade_question(q, "c").headline == "Not quite."  # no entry: the explanation alone
+    quiz = h.Quiz([q])
+    quiz.answer(0, "a")
+    assert "a taken for b" in quiz.feedback[0].value and "Because b." in quiz.feedback[0].value
