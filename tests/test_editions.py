@@ -312,7 +312,49 @@ def test_printed_quiz_and_answer_key(number, handout_folders):
     key = teacher[teacher.index("Answer key") :]
     for q in material.material(number).questions:
         assert f"{printed.LETTERS[q.choices.index(q.answer)]}: {' '.join(q.answer.split())}" in key
+        for d in q.wrong:  # each distractor's letter and the misconception it stands for
+            assert f"{printed.LETTERS[q.choices.index(d.choice)]}: {' '.join(d.misconception.split())}" in key
     assert "Not answered yet" not in student + teacher
+
+
+PRINTED_QUESTION = re.compile(
+    r"<li class='sp-print-question'><p>(.*?)</p><ol class='sp-print-choices' type='A'>(.*?)</ol></li>", re.S
+)
+
+
+def printed_key_positions(html: str, questions) -> list[int]:
+    """Where each question's answer sits among the choices printed in a handout's quiz (0 = A)."""
+    import html as markup
+
+    printed_quiz = PRINTED_QUESTION.findall(html)
+    assert len(printed_quiz) == len(questions), "the handout does not print the quiz's questions"
+    positions = []
+    for (prompt, items), q in zip(printed_quiz, questions):
+        assert markup.unescape(prompt) == q.prompt
+        choices = [markup.unescape(c) for c in re.findall(r"<li>(.*?)</li>", items, re.S)]
+        assert sorted(choices) == sorted(q.choices)
+        positions.append(choices.index(q.answer))
+    return positions
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_handout_quiz_keys_are_spread_and_match_the_screen_and_key(path, handout_folders):
+    number = path.name[:2]
+    found = material.material(number)
+    editions_written = [("student", found.student_edition().questions)]
+    if number in TEACHER_LESSONS:
+        editions_written.append(("teacher", found.questions))
+    for folder, questions in editions_written:
+        html = (handout_folders / folder / f"{path.stem}.html").read_text(encoding="utf-8")
+        keyed = printed_key_positions(html, questions)
+        share = max(keyed.count(p) for p in set(keyed)) / len(keyed)
+        assert share <= 0.40, f"{folder} handout of {number}: {share:.0%} of the keys at one position ({keyed})"
+        # The same order as on screen, and as the teacher's key letters it.
+        assert keyed == [q.choices.index(q.answer) for q in questions]
+        if folder == "teacher":
+            key = html_text(html[html.index("Answer key") :])
+            for q, p in zip(questions, keyed):
+                assert f"{printed.LETTERS[p]}: {' '.join(q.answer.split())}" in key
 
 
 def test_lesson_00_handout_prints_nothing_of_the_machine(handout_folders):

@@ -8,9 +8,9 @@ from helpers.grading import grade_exercise, grade_question
 from helpers.material import Exercise, MaterialError, Question, Wrong
 
 import functools
-import os
 import json
 import math
+import os
 import re
 from collections import Counter
 
@@ -1104,9 +1104,11 @@ WITH_WRONG = GOOD.replace('choices = ["a", "b"]', 'choices = ["a", "b", "c"]') +
             "question 'q1', student, wrong 1: 'choice' 'b' is not one of the choices",
         ),
         (
-            lambda s: s
-            + '[question.student]\nchoices = ["a", "x"]\n[[question.student.wrong]]\nchoice = "c"\n'
-            + 'misconception = "m"\nreason = "r"\n',
+            lambda s: (
+                s
+                + '[question.student]\nchoices = ["a", "x"]\n[[question.student.wrong]]\nchoice = "c"\n'
+                + 'misconception = "m"\nreason = "r"\n'
+            ),
             "question 'q1', student, wrong 1: 'choice' 'c' is not one of the choices",
         ),
     ],

@@ -254,3 +254,43 @@ def test_readme_course_map_marks_existing_lessons_ready():
         assert f"(lessons/{path.name})" in row and row.rstrip().endswith("| ready |"), (
             f"README: link {path.name} and mark it ready"
         )
+
+
+# ---------------------------------------------------------------- quizzes that diagnose
+
+MOST_KEYS_AT_ONE_POSITION = 0.40
+"""No more than this share of a lesson's quiz keys may sit at one position, so position gives nothing away."""
+
+NUMBERS = [number_of(p) for p in LESSONS]
+
+
+def most_keys_at_one_position(keyed: list[int]) -> float:
+    """The largest share of ``keyed`` (each question's key position) that one position holds."""
+    return max(keyed.count(p) for p in set(keyed)) / len(keyed)
+
+
+@pytest.mark.parametrize("edition", ["teacher", "student"])
+@pytest.mark.parametrize("number", NUMBERS)
+def test_quiz_keys_are_spread_over_positions_on_screen(number, edition):
+    # Counted on the rendered widget: the order of each question's radio buttons as the student sees them.
+    quiz = helpers.Lesson(number, edition=edition).quiz()
+    keyed = [radio.options.index(q.answer) for radio, q in zip(quiz.radios, quiz.questions)]
+    share = most_keys_at_one_position(keyed)
+    assert share <= MOST_KEYS_AT_ONE_POSITION, (
+        f"lesson {number} ({edition}): {share:.0%} of the quiz keys sit at one position (key positions {keyed})"
+    )
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_every_distractor_names_its_misconception(number):
+    found = material(number)
+    wordings = [("", q) for q in found.questions] + [
+        ("student wording of ", q.student) for q in found.questions if q.student
+    ]
+    missing = [
+        f"{where}{q.id!r}: {choice!r}"
+        for where, q in wordings
+        for choice in q.choices
+        if choice != q.answer and q.distractor(choice) is None
+    ]
+    assert not missing, f"lesson {number}: distractors without a [[question.wrong]] entry: {'; '.join(missing)}"
