@@ -318,6 +318,13 @@ def build_bank(request: Request) -> str:
             f"explanation = {_toml(f'{TODO}: why the answer is right, shown after every answer.')}",
             f"source_id = {source}",
         ]
+        for distractor in (wrong, other):  # each wrong choice names the misconception behind it
+            lines += [
+                "  [[question.wrong]]",
+                f"  choice = {_toml(distractor)}",
+                f"  misconception = {_toml(f'{TODO}: the misconception, in a few words')}",
+                f"  reason = {_toml(f'{TODO}: why a student picks this, and why it is wrong.')}",
+            ]
     lines += ["", "# ---------------------------------------------------------------- exercises"]
     for exercise_id in request.exercise_ids():
         lines += [
