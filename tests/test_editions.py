@@ -318,7 +318,9 @@ def test_printed_quiz_and_answer_key(number, handout_folders):
 
 
 PRINTED_QUESTION = re.compile(
-    r"<li class='sp-print-question'><p>(.*?)</p><ol class='sp-print-choices' type='A'>(.*?)</ol></li>", re.S
+    # The handout's HTML writer may quote attributes either way.
+    r"<li class=.sp-print-question.><p>(.*?)</p><ol class=.sp-print-choices. type=.A.>(.*?)</ol></li>",
+    re.S,
 )
 
 
@@ -326,7 +328,7 @@ def printed_key_positions(html: str, questions) -> list[int]:
     """Where each question's answer sits among the choices printed in a handout's quiz (0 = A)."""
     import html as markup
 
-    printed_quiz = PRINTED_QUESTION.findall(html)
+    printed_quiz = PRINTED_QUESTION.findall(re.sub(r"<wbr\s*/?>", "", html))  # break opportunities in long words
     assert len(printed_quiz) == len(questions), "the handout does not print the quiz's questions"
     positions = []
     for (prompt, items), q in zip(printed_quiz, questions):
