@@ -209,7 +209,7 @@ def _question(file: str, index: int, table: Any) -> Question:
         r.get("explanation", str),
         r.source(),
         r.get("locator", str, ""),
-        _distractors(r, choices, r.get("answer", str)),
+        _distractors(r, choices, r.get("answer", str), r.get("wrong", list, [])),
     )
     if "student" not in r.table:
         return question
@@ -218,24 +218,23 @@ def _question(file: str, index: int, table: Any) -> Question:
     sr.allow("prompt", "choices", "answer", "explanation", "wrong")
     answer = sr.get("answer", str, question.answer)
     choices = _checked_choices(sr, sr.strings("choices", question.choices), answer)
-    if "wrong" not in sr.table:
-        # Shared distractor feedback must still name the student wording's choices.
-        sr.table = {**sr.table, "wrong": r.table.get("wrong", [])}
+    # Without its own [[question.student.wrong]], the shared feedback must still name the student wording's choices.
+    wrong_of = sr if "wrong" in sr.table else r
     student = replace(
         question,
         prompt=sr.get("prompt", str, question.prompt),
         choices=choices,
         answer=answer,
         explanation=sr.get("explanation", str, question.explanation),
-        wrong=_distractors(sr, choices, answer),
+        wrong=_distractors(sr, choices, answer, wrong_of.get("wrong", list, [])),
     )
     return replace(question, student=student)
 
 
-def _distractors(r: _Reader, choices: tuple[str, ...], answer: str) -> tuple[Distractor, ...]:
-    """The ``[[question.wrong]]`` entries: each names one wrong choice, once."""
+def _distractors(r: _Reader, choices: tuple[str, ...], answer: str, tables: list) -> tuple[Distractor, ...]:
+    """The ``[[question.wrong]]`` entries ``tables``, checked against ``choices``: each names one wrong choice, once."""
     found: list[Distractor] = []
-    for i, table in enumerate(r.get("wrong", list, [])):
+    for i, table in enumerate(tables):
         wr = _Reader(r.file, f"{r.where}, wrong {i + 1}", table)
         wr.allow("choice", "misconception", "reason")
         choice = wr.get("choice", str)
