@@ -73,18 +73,36 @@ def with_root_option(cmd: list[str], is_root: bool | None = None) -> list[str]:
     return [*cmd, "--allow-root"] if is_root and "--allow-root" not in cmd else cmd
 
 
+def first_lesson() -> Path:
+    """The lesson a newcomer starts with (lesson 00)."""
+    return lesson_notebooks(LESSONS)[0]
+
+
 def lab_command(extra: list[str], is_root: bool | None = None) -> list[str]:
-    """`jupyter lab` on the lessons folder, set for whoever runs it (root included)."""
+    """`jupyter lab` on the lessons folder, opening lesson 00 (not the Launcher), set for whoever runs it."""
+    # LabApp.default_url, as binder/postBuild sets it: a URL asked for on the command line still wins.
+    start = f"--LabApp.default_url=/lab/tree/{first_lesson().name}"
     return with_root_option(
-        [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", *extra], is_root
+        [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", start, *extra], is_root
     )
+
+
+NEXT_STEP = (
+    "Opening lesson 00 ({name}) in your browser. Next: Run > Run All Cells, then read from the top. "
+    "Ctrl+C here stops JupyterLab."
+)
 
 
 # JupyterLab settings the course's launcher adds, as a namespaced file in the settings folder's overrides.d/:
 # JupyterLab reads those before the folder's own overrides.json and the user's settings, so both still win.
 COURSE_SETTINGS = "soft-power-companion.json"
 # Sizes for a classroom projector at 1280x720 (JupyterLab's defaults: 14 px text, 13 px code and interface).
+# Widget text (ipywidgets' --jp-widgets-font-size) follows the interface size, citation tags are 85 % of the text.
 FONT_SIZES = {"content-font-size1": "18px", "code-font-size": "16px", "ui-font-size1": "15px"}
+# JupyterLab 4.6 applies the themes plugin's "overrides" (CSS variables) from the user's settings only: its
+# ThemeManager.loadCSSOverrides reads `settings.user.overrides`, never the composite with defaults, so the
+# same key in overrides.d/ or overrides.json is accepted by the server and has no effect in the page.
+THEMES_SETTINGS = Path("@jupyterlab") / "apputils-extension" / "themes.jupyterlab-settings"
 # JupyterLab's command-mode shortcuts fire on any focused element of a notebook, a menu or choice of a
 # course widget included: there an arrow key would move to another cell instead of changing the answer.
 FOCUSED = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
@@ -118,11 +136,29 @@ def write_lab_settings(settings_dir: Path, app_dir: Path) -> Path:
     return write_text_atomically(path, json.dumps(lab_overrides(app_dir), indent=1) + "\n")
 
 
+def write_font_sizes(user_settings_dir: Path) -> Path:
+    """Add FONT_SIZES to the user's theme settings in ``user_settings_dir``; sizes the user set stay as they are."""
+    import json5  # JupyterLab's settings files are JSON5 (they may carry comments)
+
+    path = user_settings_dir / THEMES_SETTINGS
+    try:
+        settings = json5.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError as exc:
+        raise SystemExit(f"cannot read JupyterLab's theme settings {path}: {exc}; fix or delete that file") from exc
+    overrides = settings.setdefault("overrides", {})
+    for key, size in FONT_SIZES.items():
+        if overrides.get(key) is None:  # JupyterLab writes null for "not set"
+            overrides[key] = size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_text_atomically(path, json.dumps(settings, indent=1) + "\n")
+
+
 def lab_settings_options() -> list[str]:
     """Install the course's settings for JupyterLab; options for `jupyter lab` if they had to go elsewhere."""
-    from jupyterlab.commands import get_app_dir
+    from jupyterlab.commands import get_app_dir, get_user_settings_dir
 
     app_dir = Path(get_app_dir())
+    write_font_sizes(Path(get_user_settings_dir()))
     try:
         write_lab_settings(app_dir / "settings", app_dir)
         return []
@@ -206,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if args.command == "lab":
         cmd = lab_command(lab_settings_options() + extra)
+        print(NEXT_STEP.format(name=first_lesson().name), flush=True)
         os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
+        return 0  # reached only where execv is replaced (a test)
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "new-lesson":

@@ -506,8 +506,23 @@ def test_lab_command_serves_the_lessons_and_allows_root_only_as_root():
     as_user = lab_command(["--no-browser"], is_root=False)
     assert as_user[1:4] == ["-m", "jupyter", "lab"] and f"--ServerApp.root_dir={LESSON_FOLDER}" in as_user
     assert "--no-browser" in as_user and "--allow-root" not in as_user
+    # A newcomer lands on lesson 00, not on the Launcher.
+    assert "--LabApp.default_url=/lab/tree/00_start_here.ipynb" in as_user
     assert lab_command([], is_root=True).count("--allow-root") == 1
     assert lab_command(["--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_lab_prints_the_next_step_before_jupyterlab_starts(monkeypatch, capsys):
+    import helpers.__main__ as cli
+
+    started = []
+    monkeypatch.setattr(cli, "lab_settings_options", lambda: [])
+    monkeypatch.setattr(cli.os, "execv", lambda path, cmd: started.append(cmd))
+    main(["lab", "--no-browser"])
+    out = capsys.readouterr().out
+    assert "00_start_here.ipynb" in out and "Run > Run All Cells" in out and "Ctrl+C" in out
+    assert len(out.splitlines()) == 1, "one short line, not a wall of text"
+    assert started and "--no-browser" in started[0]
 
 
 def test_unknown_options_are_refused_outside_lab(capsys):

@@ -960,6 +960,25 @@ def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
     ]
 
 
+def test_font_sizes_go_to_the_user_level_theme_settings_keeping_the_users_own(tmp_path):
+    # JupyterLab 4.6 applies theme CSS overrides from user settings only (the browser test measures them).
+    from helpers.__main__ import FONT_SIZES, THEMES_SETTINGS, write_font_sizes
+
+    path = write_font_sizes(tmp_path)
+    assert path == tmp_path / THEMES_SETTINGS
+    assert json.loads(path.read_text(encoding="utf-8")) == {"overrides": FONT_SIZES}
+    path.write_text(
+        '// my own\n{"theme": "JupyterLab Dark", "overrides": {"code-font-size": "20px", "ui-font-size1": null}}',
+        encoding="utf-8",
+    )
+    written = json.loads(write_font_sizes(tmp_path).read_text(encoding="utf-8"))
+    assert written["theme"] == "JupyterLab Dark"
+    assert written["overrides"] == {**FONT_SIZES, "code-font-size": "20px"}
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit, match="themes.jupyterlab-settings"):
+        write_font_sizes(tmp_path)
+
+
 def test_one_column_check_names_the_missing_column_and_those_present():
     from helpers.data import require_columns
 
