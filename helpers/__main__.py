@@ -124,6 +124,8 @@ def lab_overrides(app_dir: Path) -> dict:
     return {
         "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/apputils-extension:themes": {"overrides": FONT_SIZES},
+        # Long code lines wrap inside the cell instead of running off it at 1280x720 with the side bar open.
+        "@jupyterlab/notebook-extension:tracker": {"codeCellConfig": {"lineWrap": True}},
         "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": control_safe_shortcuts(app_dir)},
     }
 

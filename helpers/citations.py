@@ -83,7 +83,7 @@ def _reference_html(source_id: str) -> str:
     return (
         f"<li><b>[{esc(s['short'])}]</b> {esc(s['authors'])} ({esc(s['date'] or 'n.d.')}). "
         f"<i>{esc(s['title'])}</i>. {esc(s['outlet'])}.{url} "
-        f"<span style='background:#eef2f7;border-radius:3px;padding:0 4px;font-size:85%'>"
+        f"<span class='sp-source-tag' style='background:#eef2f7;border-radius:3px;padding:0 4px;font-size:85%'>"
         f"{esc(s['kind'])} · {esc(s['standing'])}</span>{note}</li>"
     )
 
