@@ -78,7 +78,7 @@ def reference(source_id: str) -> str:
 
 def _reference_html(source_id: str) -> str:
     s = source(source_id)
-    url = f" <a href='{esc(s['url'])}' target='_blank' rel='noopener'>{esc(s['url'])}</a>" if s["url"] else ""
+    url = f" <a href='{esc(s['url'])}' target='_blank' rel='noopener' style='overflow-wrap:anywhere'>{esc(s['url'])}</a>" if s["url"] else ""
     note = f"<br><small>{esc(s['note'])}</small>" if s["note"] else ""
     return (
         f"<li><b>[{esc(s['short'])}]</b> {esc(s['authors'])} ({esc(s['date'] or 'n.d.')}). "

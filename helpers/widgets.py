@@ -27,7 +27,8 @@ from .grading import Verdict, grade_item, grade_question
 from .livechart import LiveChart
 from .material import Activity, Question, lesson_numbers, material
 
-STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
+# Shown until the cell runs (a fresh clone stores no widget state): say what to do, to a reader already in JupyterLab.
+STATIC_NOTE = "[Interactive widget: run this cell, or Run > Run All Cells, to use it.]"
 
 
 class CourseBox(w.VBox):

@@ -535,6 +535,7 @@ class LessonPage:
         self.page.set_viewport_size({"width": 1280, "height": 720})
         self.painted()
         seen = self.page.evaluate(CLASSROOM_JS, self.sel)
+        self.notes.append(f"computed font sizes at 1280x720: {seen['sizes']}")
         if not seen["sidebar"]:
             self.problems.append("the file browser side bar is not open: the width check needs it open")
         for part, size in promised_sizes().items():
