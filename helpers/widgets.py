@@ -91,7 +91,7 @@ class Quiz(CourseBox):
     css_class = "sp-quiz"
 
     def __init__(
-        self, questions: Sequence[Question], title: str = "Check your understanding", lesson: str | None = None
+        self, questions: Sequence[Question], title: str | None = None, lesson: str | None = None
     ) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
@@ -116,7 +116,10 @@ class Quiz(CourseBox):
             )
             rows.append(row.add_class("sp-question"))
         # h3: the quiz sits under the lesson's "## Check your understanding" heading (h2).
-        super().__init__([_html(f"<h3>{esc(title)}</h3>"), self.score, *rows, self.reset_button])
+        # By default no title of its own: the lesson's heading above already reads "Check your understanding".
+        count = len(self.questions)
+        heading = title or f"{count} question{'s' if count > 1 else ''}"
+        super().__init__([_html(f"<h3>{esc(heading)}</h3>"), self.score, *rows, self.reset_button])
         self._update_score()
 
     def answer(self, index: int, choice: str | None) -> Verdict:
@@ -214,7 +217,10 @@ class Sorter(CourseBox):
             text = _html(f"<p style='margin:8px 0 2px'><b>{i + 1}.</b> {esc(item.text)}</p>")
             rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]).add_class("sp-item"))
         self.score = _html()
-        self.check_button = w.Button(description="Check my sorting", button_style="primary", icon="check")
+        # width "auto": ipywidgets' fixed button width cut the label to "Check my sorti…" at classroom sizes.
+        self.check_button = w.Button(
+            description="Check my sorting", button_style="primary", icon="check", layout=w.Layout(width="auto")
+        )
         self.check_button.on_click(lambda _b: self.check())
         self.reset_button = w.Button(description="Start again", icon="refresh")
         self.reset_button.on_click(lambda _b: self.reset())

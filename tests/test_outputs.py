@@ -66,3 +66,11 @@ def test_a_widget_not_yet_run_says_what_to_do_in_jupyterlab():
     from helpers.widgets import STATIC_NOTE
 
     assert "Run All" in STATIC_NOTE and "in JupyterLab" not in STATIC_NOTE
+
+
+def test_students_see_no_internal_seed_numbers():
+    # "(seed 002)" is the authors' name for a source document, meaningless to a student.
+    seed = re.compile(r"\bseed \d{3}\b")
+    shown = [*(ROOT / "data" / "lessons").glob("*.toml"), *LESSONS]
+    found = [p.name for p in shown if seed.search(p.read_text(encoding="utf-8"))]
+    assert not found, f"'seed NNN' shown to students in {found}"
