@@ -341,10 +341,14 @@ def pieces(result: Any) -> list[tuple[str, Any]]:
     """A view's result as a :class:`ViewPane` shows it: ``("live", spec)`` for a chart drawn in the browser,
     followed by ``("html", its description and data)``, and ``("html", markup)`` for everything else."""
     shown: list[tuple[str, Any]] = []
-    for part in _parts(result):
+    parts = _parts(result)
+    for i, part in enumerate(parts):
         if _is_chart(part):
             spec = charts.live_spec(part)
-            shown += [("live", spec), ("html", describe_table(spec))]
+            # A table right after the chart already shows its data: no closed "data behind this chart" above it.
+            then = parts[i + 1] if i + 1 < len(parts) else None
+            table_follows = isinstance(then, str) and then.lstrip().startswith("<table")
+            shown += [("live", spec), ("html", "" if table_follows else describe_table(spec))]
         else:
             shown.append(("html", part))
     return shown

@@ -1096,3 +1096,14 @@ def test_every_public_name_resolves_and_modules_are_not_the_way_in():
     for module in ("indices", "screens", "rubric"):
         doc = __import__(f"helpers.topics.{module}", fromlist=["_"]).__doc__
         assert re.search(r"lessons? 0\d", doc), f"helpers/topics/{module}.py: its docstring names no lesson"
+
+
+def test_a_chart_with_its_table_right_below_has_no_closed_data_toggle_too():
+    from helpers.topics import screens
+    from helpers.widgets import pieces
+
+    with_table = pieces(screens.explore_kinds(h.reported_events()))
+    assert [kind for kind, _ in with_table] == ["live", "html", "html"]
+    assert "The data behind this chart" not in "".join(v for k, v in with_table if k == "html")
+    alone = pieces(screens.explore_kinds(h.reported_events())[0])
+    assert "The data behind this chart" in alone[1][1]
