@@ -445,7 +445,8 @@ def distinct_marks(groups: Sequence[str]) -> tuple[list[str], list[str]]:
     if len(groups) > len(PALETTE) * len(SHAPES):
         raise ValueError(f"at most {len(PALETTE) * len(SHAPES)} groups can have distinct marks, not {len(groups)}")
     n = len(PALETTE)
-    return [PALETTE[i % n] for i in range(len(groups))], [SHAPES[(i % n + i // n) % len(SHAPES)] for i in range(len(groups))]
+    colours = [PALETTE[i % n] for i in range(len(groups))]
+    return colours, [SHAPES[(i % n + i // n) % len(SHAPES)] for i in range(len(groups))]
 
 
 def timeline(

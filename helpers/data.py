@@ -137,9 +137,7 @@ class TableNames(list):
     def _repr_html_(self) -> str:
         from .display import esc
 
-        items = "".join(
-            f"<li><code>{esc(name)}</code>: {esc(self.titles.get(name, ''))}</li>" for name in self
-        )
+        items = "".join(f"<li><code>{esc(name)}</code>: {esc(self.titles.get(name, ''))}</li>" for name in self)
         return f"<p>{len(self)} tables (open one with <code>h.load(name)</code>):</p><ul>{items}</ul>"
 
 

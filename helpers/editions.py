@@ -564,9 +564,11 @@ def teaches_code(cell: NotebookNode) -> bool:
     except SyntaxError:
         return True
     values = [getattr(stmt, "value", None) for stmt in statements]
-    plumbing = statements and all(
-        isinstance(stmt, (ast.Expr, ast.Assign, ast.Import, ast.ImportFrom)) for stmt in statements
-    ) and all(v is None or _helper_call(v) or _is_blank_answer(v) for v in values)
+    plumbing = (
+        statements
+        and all(isinstance(stmt, (ast.Expr, ast.Assign, ast.Import, ast.ImportFrom)) for stmt in statements)
+        and all(v is None or _helper_call(v) or _is_blank_answer(v) for v in values)
+    )
     return not plumbing
 
 

@@ -90,9 +90,7 @@ class Quiz(CourseBox):
 
     css_class = "sp-quiz"
 
-    def __init__(
-        self, questions: Sequence[Question], title: str | None = None, lesson: str | None = None
-    ) -> None:
+    def __init__(self, questions: Sequence[Question], title: str | None = None, lesson: str | None = None) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
         self.lesson = lesson  # answers are recorded in the student's progress when set

@@ -848,7 +848,8 @@ def test_headings_in_widgets_and_sources_sit_under_the_lessons_h2():
     quiz = h.Lesson("00").quiz()
     sources = h.Lesson("00").sources().html
     # Not "Check your understanding" again under the lesson's heading of that name.
-    assert re.fullmatch(r"<h3>\d+ questions?</h3>", quiz.children[0].value) and "<h3>Sources for lesson 00</h3>" in sources
+    assert re.fullmatch(r"<h3>\d+ questions?</h3>", quiz.children[0].value)
+    assert "<h3>Sources for lesson 00</h3>" in sources
 
     html = "".join(c.value for widget in _course_widgets() for c in _controls(widget) if isinstance(c, w.HTML))
     assert not re.search(r"<h[1245]\b", html + sources)

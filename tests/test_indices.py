@@ -325,10 +325,10 @@ def test_rank_chart_legend_lists_only_the_indices_shown():
     # Lesson 02's explorer filtered to one index still listed the other in its legend.
     for index in ix.INDEX_NAMES:
         spec = ix.explore_ranks(index=index)[0].to_dict()
-        dash = next(l["encoding"]["strokeDash"] for l in spec["layer"] if "strokeDash" in l.get("encoding", {}))
+        dash = next(c["encoding"]["strokeDash"] for c in spec["layer"] if "strokeDash" in c.get("encoding", {}))
         assert dash["scale"]["domain"] == [index] and dash["scale"]["range"] == [ix.DASHES[index]]
     both = ix.explore_ranks()[0].to_dict()
-    dash = next(l["encoding"]["strokeDash"] for l in both["layer"] if "strokeDash" in l.get("encoding", {}))
+    dash = next(c["encoding"]["strokeDash"] for c in both["layer"] if "strokeDash" in c.get("encoding", {}))
     assert dash["scale"]["domain"] == list(ix.INDEX_NAMES)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from helpers.lesson import lesson_notebooks
+
 import json
 import re
 from pathlib import Path
 
 import pytest
-
-from helpers.lesson import lesson_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = lesson_notebooks(ROOT / "lessons")

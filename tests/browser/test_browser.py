@@ -545,7 +545,9 @@ class LessonPage:
             if measured is None:
                 self.problems.append(f"font size of {part}: nothing of that kind found in the page")
             elif abs(measured - size) > 0.5:
-                self.problems.append(f"font size of {part}: {measured} px in the browser, the README promises {size:g} px")
+                self.problems.append(
+                    f"font size of {part}: {measured} px in the browser, the README promises {size:g} px"
+                )
         self.problems += [f"wider than the notebook at 1280x720: {w}" for w in seen["wide"]]
         self.problems += [f"a code line runs off its cell at 1280x720: {c!r}" for c in seen["longCode"]]
 
