@@ -1,6 +1,8 @@
 """Command line for students, teachers and course authors.
 
 ``python -m helpers lab [JUPYTERLAB OPTION ...]`` opens the course in JupyterLab, set for a classroom.
+``python -m helpers lab-settings [--user-settings DIR] [--app-dir DIR] [--user-only]`` writes those settings
+without starting JupyterLab (binder/postBuild and the hub's spawn hook use it).
 ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
@@ -172,13 +174,33 @@ def lab_settings_options() -> list[str]:
         return [f"--LabApp.app_settings_dir={own}"]
 
 
+def lab_settings(user_settings: Path | None, app_dir: Path | None, user_only: bool) -> int:
+    """Write the course's settings for a JupyterLab started elsewhere (Binder, a hub); say where."""
+    from jupyterlab.commands import get_app_dir, get_user_settings_dir
+
+    fonts = write_font_sizes(user_settings or Path(get_user_settings_dir()))
+    print(f"classroom font sizes in {fonts}", flush=True)
+    if not user_only:
+        app_dir = app_dir or Path(get_app_dir())
+        print(f"course settings in {write_lab_settings(app_dir / 'settings', app_dir)}", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m helpers`` parser with its five subcommands."""
+    """The ``python -m helpers`` parser with its six subcommands."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("lab", help="open the course in JupyterLab (other options are passed to jupyter lab)")
+    settings = sub.add_parser(
+        "lab-settings", help="write the course's JupyterLab settings (font sizes, no pop-ups) without starting it"
+    )
+    settings.add_argument("--user-settings", type=Path, help="the user settings folder (default: JupyterLab's)")
+    settings.add_argument("--app-dir", type=Path, help="JupyterLab's application folder (default: this environment's)")
+    settings.add_argument(
+        "--user-only", action="store_true", help="only the user's font sizes (the environment's settings exist)"
+    )
     run = sub.add_parser("execute", help="re-run lessons in place so their stored outputs are current")
     run.add_argument("lessons", nargs="*", help="notebook paths (default: every lesson)")
     student = sub.add_parser(
@@ -240,21 +262,33 @@ def _report(written: list[Path], out_dir: Path) -> None:
         print(f"  {path.name}", flush=True)
 
 
+def start_lab(extra: list[str]) -> int:
+    """Write the classroom settings, say what to do next, and hand this process over to JupyterLab."""
+    cmd = lab_command(lab_settings_options() + extra)
+    print(NEXT_STEP.format(name=first_lesson().name), flush=True)
+    os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
+    return 0  # reached only where execv is replaced (a test)
+
+
 def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if args.command == "lab":
-        cmd = lab_command(lab_settings_options() + extra)
-        print(NEXT_STEP.format(name=first_lesson().name), flush=True)
-        os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
-        return 0  # reached only where execv is replaced (a test)
+        return start_lab(extra)
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "lab-settings":
+        return lab_settings(args.user_settings, args.app_dir, args.user_only)
     if args.command == "new-lesson":
         return new_lesson(args)
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)
         return 0
+    return write_editions(args)
+
+
+def write_editions(args: argparse.Namespace) -> int:
+    """The student edition or the handouts, as the command line asks; exit code 2 when nothing was written."""
     from .editions import EditionError, handouts, student_edition
 
     try:
