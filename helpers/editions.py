@@ -408,7 +408,9 @@ def breakable_identifiers(html: str) -> str:
     return IDENTIFIER_BREAK.sub(r"\1<wbr>", html)
 
 
-LONG_TOKEN = re.compile(r"([^<>\s]{%d,})(?=[^<>]*(?:<|$))")
+# A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
+# backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
+LONG_TOKEN = re.compile(r"(?<![^<>\s])([^<>\s]{%d,}+)(?=[^<>]*(?:<|$))")
 LONGEST_WHOLE = 12  # letters: a word shorter than this never breaks in a handout's table
 
 

@@ -568,3 +568,14 @@ def test_handout_keeps_the_html_chart_form_and_its_alt_text():
     page.feed(editions.handout_html(nb, "99 · Test", ROOT))
     assert page.alts == [alt]
     assert count_charts(editions.handout_notebook(nb)) == 1
+
+
+def test_only_long_tokens_in_text_may_break_and_a_data_uri_is_left_alone_quickly():
+    import time
+
+    html = "<img src='data:image/svg+xml;base64," + "A" * 300_000 + "'><td>https://example.org/x Russia 2013</td>"
+    started = time.perf_counter()
+    out = editions.long_tokens(html)
+    assert time.perf_counter() - started < 1, "a long attribute must not take quadratic time"
+    assert out.endswith("<td><span class='sp-long'>https://example.org/x</span> Russia 2013</td>")
+    assert out.count("sp-long") == 1
