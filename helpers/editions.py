@@ -520,7 +520,7 @@ def _print_cell(cell: NotebookNode, found: Any) -> Interactive | None:
     if paper is None:
         return None
     cell.outputs = paper
-    if part.kind != "explorer":  # an explorer's code says what it shows; the others' code is one call
+    if part.kind != "explorer" and HIDE_INPUT_TAG not in tags:  # the others' code is one call
         tags.append(HIDE_INPUT_TAG)
     return part
 
