@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+from html import unescape
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,7 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
   overflow-wrap: normal !important; word-break: normal !important; }
 .sp-long { overflow-wrap: anywhere; word-break: normal; }
+.sp-whole { white-space: nowrap; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal !important; max-width: none; }
 .jp-Notebook, .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
 .jp-InputArea, .jp-Cell-inputArea, .jp-RenderedHTMLCommon { min-width: 0; max-width: 100%; }
@@ -142,6 +144,8 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   .jp-RenderedHTMLCommon table, .sp-print-table { font-size: 11px; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
     padding: 2px 3px !important; }
+  table[data-sp-wide] { font-size: 9px !important; }
+  table[data-sp-wide] td, table[data-sp-wide] th { padding: 1px 2px !important; }
 }
 @page {
   margin: 16mm 14mm 18mm;
@@ -410,19 +414,40 @@ def breakable_identifiers(html: str) -> str:
 
 # A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
 # backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
-LONG_TOKEN = re.compile(r"(?<![^<>\s])([^<>\s]{%d,}+)(?=[^<>]*(?:<|$))")
+# A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
+# backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
+TOKEN = re.compile(r"(?<![^<>\s])([^<>\s]{2,}+)(?=[^<>]*(?:<|$))")
 LONGEST_WHOLE = 12  # letters: a word shorter than this never breaks in a handout's table
+WIDE_TABLE = 6  # columns from which a table gets smaller type on a narrow page
+TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S | re.I)
+
+
+def _token(match: re.Match) -> str:
+    token = match.group(1)
+    # A URL, an identifier may break anywhere rather than overflow; its length as read (&quot; is one letter).
+    if len(unescape(token)) >= LONGEST_WHOLE:
+        return f"<span class='sp-long'>{token}</span>"
+    if "-" in token:  # a date (2025-05-07), a range (2024-2025): kept on one line
+        return f"<span class='sp-whole'>{token}</span>"
+    return token
+
+
+def _table(match: re.Match) -> str:
+    attributes, body = match.groups()
+    if len(re.findall(r"<th\b", body.split("</tr>", 1)[0])) < WIDE_TABLE:
+        return match.group(0)
+    return f"<table{attributes} data-sp-wide='1'>{body}</table>"
 
 
 def long_tokens(html: str) -> str:
-    """Mark text tokens of LONGEST_WHOLE letters or more (a URL, an identifier) as ``sp-long``: only these may
-    break anywhere, so a narrow column breaks a long token rather than "Rus/sia" or "2/0/1/3"."""
-    pattern = re.compile(LONG_TOKEN.pattern % LONGEST_WHOLE)
+    """Mark tokens of LONGEST_WHOLE letters or more (a URL, an identifier) as ``sp-long``, the only ones that
+    may break anywhere, and shorter ones with a hyphen as ``sp-whole`` (never broken), so that a narrow
+    column breaks a long token rather than "Rus/sia", "2/0/1/3" or "2025-05-/07"; tables of WIDE_TABLE
+    columns or more are marked for smaller type on a narrow page."""
     # Style and script blocks (pandas writes a <style>) are code, not text: left as they are.
     pieces = re.split(r"(<(?:style|script)\b.*?</(?:style|script)>)", html, flags=re.S | re.I)
-    return "".join(
-        piece if i % 2 else pattern.sub(r"<span class='sp-long'>\1</span>", piece) for i, piece in enumerate(pieces)
-    )
+    html = "".join(piece if i % 2 else TOKEN.sub(_token, piece) for i, piece in enumerate(pieces))
+    return TABLE.sub(_table, html)
 
 
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
