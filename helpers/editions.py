@@ -23,9 +23,9 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from html import unescape
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
