@@ -144,7 +144,7 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   .jp-RenderedHTMLCommon table, .sp-print-table { font-size: 11px; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
     padding: 2px 3px !important; }
-  table[data-sp-wide] { font-size: 9px !important; }
+  table[data-sp-wide] { font-size: 8px !important; }
   table[data-sp-wide] td, table[data-sp-wide] th { padding: 1px 2px !important; }
 }
 @page {
@@ -417,7 +417,7 @@ def breakable_identifiers(html: str) -> str:
 # A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
 # backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
 TOKEN = re.compile(r"(?<![^<>\s])([^<>\s]{2,}+)(?=[^<>]*(?:<|$))")
-LONGEST_WHOLE = 12  # letters: a word shorter than this never breaks in a handout's table
+LONGEST_WHOLE = 14  # letters: a word shorter than this ("unfavourable", "international") never breaks in a table
 WIDE_TABLE = 6  # columns from which a table gets smaller type on a narrow page
 TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S | re.I)
 
@@ -553,7 +553,8 @@ def _print_cell(cell: NotebookNode, found: Any) -> Interactive | None:
 # A paragraph that tells a reader on screen what to click: a handout prints the question with its own lead
 # ("Circle one answer for each question.") instead.
 SCREEN_ONLY = re.compile(
-    r"^[^\n]*(?:press \*\*Check|\*\*Check my sorting\*\*|\*Try again\*|\*Start again\*|Run > Run All)[^\n]*\n?",
+    r"^[^\n]*(?:press \*\*Check|\*\*Check my sorting\*\*|\*Try again\*|\*Start again\*|Run > Run All|"
+    r"Run the setup cell)[^\n]*\n?",
     re.M,
 )
 # The names a lesson's plumbing calls through: the course package and the lesson's own object.
