@@ -139,8 +139,9 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
 /* Narrow pages and screens: tables get smaller type and tighter cells, and a cell may break inside a word
    (identifiers carry break points after their underscores) rather than push the table off the page. */
 @media (max-width: 760px) {
-  .jp-Notebook { padding: 8px !important; }
+  .jp-Notebook { padding: 4px !important; }
   .jp-RenderedHTMLCommon { padding-right: 0 !important; }
+  .jp-OutputArea-output.jp-RenderedHTMLCommon { padding-left: 0 !important; }
   .jp-RenderedHTMLCommon table, .sp-print-table { font-size: 11px; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
     padding: 2px 3px !important; }
