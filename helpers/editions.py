@@ -146,7 +146,7 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
     padding: 2px 3px !important; }
   table[data-sp-wide] { font-size: 8px !important; }
-  table[data-sp-wide] td, table[data-sp-wide] th { padding: 1px 2px !important; }
+  table[data-sp-wide] td, table[data-sp-wide] th { padding: 1px !important; }
 }
 @page {
   margin: 16mm 14mm 18mm;
