@@ -273,7 +273,8 @@ def html_text(html: str) -> str:
                 self.parts.append(data)
 
     parser = Text()
-    parser.feed(re.sub(r"<wbr\s*/?>", "", html))  # a break opportunity inside a word, not a space
+    # A break opportunity inside a word, not a space; inline spans (sp-long, sp-whole) join their neighbours.
+    parser.feed(re.sub(r"<wbr\s*/?>|</?span\b[^>]*>", "", html))
     return " ".join(" ".join(parser.parts).split())
 
 
