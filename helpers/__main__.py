@@ -1,6 +1,8 @@
 """Command line for students, teachers and course authors.
 
 ``python -m helpers lab [JUPYTERLAB OPTION ...]`` opens the course in JupyterLab, set for a classroom.
+``python -m helpers lab-settings [--user-settings DIR] [--app-dir DIR] [--user-only]`` writes those settings
+without starting JupyterLab (binder/postBuild and the hub's spawn hook use it).
 ``python -m helpers execute [LESSON ...]`` re-runs lessons and stores their outputs.
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
@@ -73,18 +75,36 @@ def with_root_option(cmd: list[str], is_root: bool | None = None) -> list[str]:
     return [*cmd, "--allow-root"] if is_root and "--allow-root" not in cmd else cmd
 
 
+def first_lesson() -> Path:
+    """The lesson a newcomer starts with (lesson 00)."""
+    return lesson_notebooks(LESSONS)[0]
+
+
 def lab_command(extra: list[str], is_root: bool | None = None) -> list[str]:
-    """`jupyter lab` on the lessons folder, set for whoever runs it (root included)."""
+    """`jupyter lab` on the lessons folder, opening lesson 00 (not the Launcher), set for whoever runs it."""
+    # LabApp.default_url, as binder/postBuild sets it: a URL asked for on the command line still wins.
+    start = f"--LabApp.default_url=/lab/tree/{first_lesson().name}"
     return with_root_option(
-        [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", *extra], is_root
+        [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={LESSONS}", start, *extra], is_root
     )
+
+
+NEXT_STEP = (
+    "Opening lesson 00 ({name}) in your browser. Next: Run > Run All Cells, then read from the top. "
+    "Ctrl+C here stops JupyterLab."
+)
 
 
 # JupyterLab settings the course's launcher adds, as a namespaced file in the settings folder's overrides.d/:
 # JupyterLab reads those before the folder's own overrides.json and the user's settings, so both still win.
 COURSE_SETTINGS = "soft-power-companion.json"
 # Sizes for a classroom projector at 1280x720 (JupyterLab's defaults: 14 px text, 13 px code and interface).
+# Widget text (ipywidgets' --jp-widgets-font-size) follows the interface size, citation tags are 85 % of the text.
 FONT_SIZES = {"content-font-size1": "18px", "code-font-size": "16px", "ui-font-size1": "15px"}
+# JupyterLab 4.6 applies the themes plugin's "overrides" (CSS variables) from the user's settings only: its
+# ThemeManager.loadCSSOverrides reads `settings.user.overrides`, never the composite with defaults, so the
+# same key in overrides.d/ or overrides.json is accepted by the server and has no effect in the page.
+THEMES_SETTINGS = Path("@jupyterlab") / "apputils-extension" / "themes.jupyterlab-settings"
 # JupyterLab's command-mode shortcuts fire on any focused element of a notebook, a menu or choice of a
 # course widget included: there an arrow key would move to another cell instead of changing the answer.
 FOCUSED = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
@@ -106,6 +126,8 @@ def lab_overrides(app_dir: Path) -> dict:
     return {
         "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/apputils-extension:themes": {"overrides": FONT_SIZES},
+        # Long code lines wrap inside the cell instead of running off it at 1280x720 with the side bar open.
+        "@jupyterlab/notebook-extension:tracker": {"codeCellConfig": {"lineWrap": True}},
         "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": control_safe_shortcuts(app_dir)},
     }
 
@@ -118,11 +140,29 @@ def write_lab_settings(settings_dir: Path, app_dir: Path) -> Path:
     return write_text_atomically(path, json.dumps(lab_overrides(app_dir), indent=1) + "\n")
 
 
+def write_font_sizes(user_settings_dir: Path) -> Path:
+    """Add FONT_SIZES to the user's theme settings in ``user_settings_dir``; sizes the user set stay as they are."""
+    import json5  # JupyterLab's settings files are JSON5 (they may carry comments)
+
+    path = user_settings_dir / THEMES_SETTINGS
+    try:
+        settings = json5.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError as exc:
+        raise SystemExit(f"cannot read JupyterLab's theme settings {path}: {exc}; fix or delete that file") from exc
+    overrides = settings.setdefault("overrides", {})
+    for key, size in FONT_SIZES.items():
+        if overrides.get(key) is None:  # JupyterLab writes null for "not set"
+            overrides[key] = size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_text_atomically(path, json.dumps(settings, indent=1) + "\n")
+
+
 def lab_settings_options() -> list[str]:
     """Install the course's settings for JupyterLab; options for `jupyter lab` if they had to go elsewhere."""
-    from jupyterlab.commands import get_app_dir
+    from jupyterlab.commands import get_app_dir, get_user_settings_dir
 
     app_dir = Path(get_app_dir())
+    write_font_sizes(Path(get_user_settings_dir()))
     try:
         write_lab_settings(app_dir / "settings", app_dir)
         return []
@@ -134,13 +174,33 @@ def lab_settings_options() -> list[str]:
         return [f"--LabApp.app_settings_dir={own}"]
 
 
+def lab_settings(user_settings: Path | None, app_dir: Path | None, user_only: bool) -> int:
+    """Write the course's settings for a JupyterLab started elsewhere (Binder, a hub); say where."""
+    from jupyterlab.commands import get_app_dir, get_user_settings_dir
+
+    fonts = write_font_sizes(user_settings or Path(get_user_settings_dir()))
+    print(f"classroom font sizes in {fonts}", flush=True)
+    if not user_only:
+        app_dir = app_dir or Path(get_app_dir())
+        print(f"course settings in {write_lab_settings(app_dir / 'settings', app_dir)}", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m helpers`` parser with its five subcommands."""
+    """The ``python -m helpers`` parser with its six subcommands."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("lab", help="open the course in JupyterLab (other options are passed to jupyter lab)")
+    settings = sub.add_parser(
+        "lab-settings", help="write the course's JupyterLab settings (font sizes, no pop-ups) without starting it"
+    )
+    settings.add_argument("--user-settings", type=Path, help="the user settings folder (default: JupyterLab's)")
+    settings.add_argument("--app-dir", type=Path, help="JupyterLab's application folder (default: this environment's)")
+    settings.add_argument(
+        "--user-only", action="store_true", help="only the user's font sizes (the environment's settings exist)"
+    )
     run = sub.add_parser("execute", help="re-run lessons in place so their stored outputs are current")
     run.add_argument("lessons", nargs="*", help="notebook paths (default: every lesson)")
     student = sub.add_parser(
@@ -202,19 +262,33 @@ def _report(written: list[Path], out_dir: Path) -> None:
         print(f"  {path.name}", flush=True)
 
 
+def start_lab(extra: list[str]) -> int:
+    """Write the classroom settings, say what to do next, and hand this process over to JupyterLab."""
+    cmd = lab_command(lab_settings_options() + extra)
+    print(NEXT_STEP.format(name=first_lesson().name), flush=True)
+    os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
+    return 0  # reached only where execv is replaced (a test)
+
+
 def main(argv: list[str] | None = None) -> int:
     args, extra = build_parser().parse_known_args(argv)
     if args.command == "lab":
-        cmd = lab_command(lab_settings_options() + extra)
-        os.execv(cmd[0], cmd)  # JupyterLab takes over this process, so Ctrl+C stops it as usual
+        return start_lab(extra)
     if extra:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "lab-settings":
+        return lab_settings(args.user_settings, args.app_dir, args.user_only)
     if args.command == "new-lesson":
         return new_lesson(args)
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)
         return 0
+    return write_editions(args)
+
+
+def write_editions(args: argparse.Namespace) -> int:
+    """The student edition or the handouts, as the command line asks; exit code 2 when nothing was written."""
     from .editions import EditionError, handouts, student_edition
 
     try:

@@ -436,6 +436,19 @@ def end_labels(base: alt.Chart, frame: pd.DataFrame, x: str, y: str, group: str)
     )
 
 
+SHAPES = ["circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "triangle-right", "triangle-left"]
+
+
+def distinct_marks(groups: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A colour and a shape for each group, no two groups alike (up to 64): past the eighth group the colours
+    repeat, and the shape then moves one step on, so "ceremony" and "theme year" are never both blue circles."""
+    if len(groups) > len(PALETTE) * len(SHAPES):
+        raise ValueError(f"at most {len(PALETTE) * len(SHAPES)} groups can have distinct marks, not {len(groups)}")
+    n = len(PALETTE)
+    colours = [PALETTE[i % n] for i in range(len(groups))]
+    return colours, [SHAPES[(i % n + i // n) % len(SHAPES)] for i in range(len(groups))]
+
+
 def timeline(
     frame: pd.DataFrame,
     *,
@@ -468,7 +481,12 @@ def timeline(
     marks = {"tooltip": [alt.Tooltip(f"{label}:N", title="event"), alt.Tooltip(f"{date}:N", title="date")]}
     if colour:
         group_title = _field_title(colour_title, colour)
-        marks |= {"color": _colour(colour, data, colour_title), "shape": alt.Shape(f"{colour}:N", title=group_title)}
+        groups = sorted(set(data[colour].dropna().astype(str)))
+        colours, shapes = distinct_marks(groups)
+        marks |= {
+            "color": alt.Color(f"{colour}:N", title=group_title, scale=dict(domain=groups, range=colours)),
+            "shape": alt.Shape(f"{colour}:N", title=group_title, scale=dict(domain=groups, range=shapes)),
+        }
     # A thin dark outline keeps the light palette colours (the yellow is 1.2:1 on white) visible as dots.
     dots = base.mark_point(size=130, filled=True, opacity=1, stroke=TEXT_COLOUR, strokeWidth=0.8).encode(**marks)
     text = base.mark_text(

@@ -78,12 +78,14 @@ def reference(source_id: str) -> str:
 
 def _reference_html(source_id: str) -> str:
     s = source(source_id)
-    url = f" <a href='{esc(s['url'])}' target='_blank' rel='noopener'>{esc(s['url'])}</a>" if s["url"] else ""
+    # A long address wraps anywhere: unbroken, it made the sources wider than the notebook.
+    link = f"<a href='{esc(s['url'])}' target='_blank' rel='noopener' style='overflow-wrap:anywhere'>"
+    url = f" {link}{esc(s['url'])}</a>" if s["url"] else ""
     note = f"<br><small>{esc(s['note'])}</small>" if s["note"] else ""
     return (
         f"<li><b>[{esc(s['short'])}]</b> {esc(s['authors'])} ({esc(s['date'] or 'n.d.')}). "
         f"<i>{esc(s['title'])}</i>. {esc(s['outlet'])}.{url} "
-        f"<span style='background:#eef2f7;border-radius:3px;padding:0 4px;font-size:85%'>"
+        f"<span class='sp-source-tag' style='background:#eef2f7;border-radius:3px;padding:0 4px;font-size:85%'>"
         f"{esc(s['kind'])} · {esc(s['standing'])}</span>{note}</li>"
     )
 

@@ -121,9 +121,29 @@ def descriptor() -> dict[str, Any]:
     return _descriptor(path, _stamp(path))
 
 
-def tables() -> list[str]:
-    """Names of all tables, in the order the descriptor lists them."""
-    return [r["name"] for r in descriptor()["resources"]]
+class TableNames(list):
+    """Table names (a list of str) that show in a notebook as a short list of names with their titles."""
+
+    def __init__(self, resources: list[dict[str, Any]]) -> None:
+        super().__init__(r["name"] for r in resources)
+        self.titles = {r["name"]: r.get("title") or "" for r in resources}
+
+    def _lines(self) -> list[str]:
+        return [f"{name}: {self.titles.get(name, '')}".rstrip(": ") for name in self]
+
+    def __repr__(self) -> str:
+        return f"{len(self)} tables (open one with h.load(name)):\n" + "\n".join(f"  {line}" for line in self._lines())
+
+    def _repr_html_(self) -> str:
+        from .display import esc
+
+        items = "".join(f"<li><code>{esc(name)}</code>: {esc(self.titles.get(name, ''))}</li>" for name in self)
+        return f"<p>{len(self)} tables (open one with <code>h.load(name)</code>):</p><ul>{items}</ul>"
+
+
+def tables() -> TableNames:
+    """Names of all tables, in the order the descriptor lists them (a list that shows their titles too)."""
+    return TableNames(descriptor()["resources"])
 
 
 def resource(name: str) -> dict[str, Any]:

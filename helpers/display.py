@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from html import escape
 
 
@@ -69,6 +70,13 @@ def cell_text(value: object) -> str:
     return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
+def _cell(value: object) -> str:
+    """A <td>: numbers right-aligned (JupyterLab's default for tables), text left-aligned so it reads as text."""
+    numeric = isinstance(value, numbers.Number) and not isinstance(value, bool) or is_missing(value)
+    align = "" if numeric else " style='text-align:left'"
+    return f"<td{align}>{esc(cell_text(value))}</td>"
+
+
 def table_html(headers: list[str], rows: list[list[object]], caption: str = "") -> str:
     """An accessible table (``sp-table``): named column headers, no row numbers, every cell escaped.
 
@@ -76,7 +84,7 @@ def table_html(headers: list[str], rows: list[list[object]], caption: str = "") 
     redraws its table on every change.
     """
     head = "".join(f"<th scope='col'>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(cell_text(v))}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
     caption_html = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f"<table class='sp-table'>{caption_html}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

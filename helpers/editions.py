@@ -25,6 +25,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +111,14 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   word-break: break-word; }
 :not(pre) > code { white-space: normal !important; }
 .jp-InputArea-editor, .jp-Editor, .cm-editor { overflow: visible !important; max-width: 100%; }
-/* Table cells wrap between words, and inside a word only when it is longer than the column can be. */
+/* Table cells wrap between words only: a word (a year, "Russia", "percent") never breaks; a long token
+   (a URL, an identifier: class sp-long) may break anywhere, so it cannot push the table off the page. */
 .jp-RenderedHTMLCommon table, .sp-print-table { table-layout: auto !important; max-width: 100%;
-  overflow-wrap: break-word; word-break: normal; }
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
+  overflow-wrap: normal !important; word-break: normal !important; }
+.sp-long { overflow-wrap: anywhere; word-break: normal; }
+.sp-whole { white-space: nowrap; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal !important; max-width: none; }
 .jp-Notebook, .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child,
 .jp-InputArea, .jp-Cell-inputArea, .jp-RenderedHTMLCommon { min-width: 0; max-width: 100%; }
@@ -133,11 +139,14 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
 /* Narrow pages and screens: tables get smaller type and tighter cells, and a cell may break inside a word
    (identifiers carry break points after their underscores) rather than push the table off the page. */
 @media (max-width: 760px) {
-  .jp-Notebook { padding: 8px !important; }
+  .jp-Notebook { padding: 4px !important; }
   .jp-RenderedHTMLCommon { padding-right: 0 !important; }
+  .jp-OutputArea-output.jp-RenderedHTMLCommon { padding-left: 0 !important; }
   .jp-RenderedHTMLCommon table, .sp-print-table { font-size: 11px; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .sp-print-table td, .sp-print-table th {
-    padding: 2px 4px !important; overflow-wrap: anywhere; }
+    padding: 2px 3px !important; }
+  table[data-sp-wide] { font-size: 8px !important; }
+  table[data-sp-wide] td, table[data-sp-wide] th { padding: 1px !important; }
 }
 @page {
   margin: 16mm 14mm 18mm;
@@ -158,6 +167,12 @@ pre, code, .highlight pre, .jp-RenderedText pre { white-space: pre-wrap !importa
   /* JupyterLab keeps each whole output on one page; a printed quiz or a source list may run over pages. */
   .jp-OutputArea-child { break-inside: auto !important; }
   p, li { orphans: 2; widows: 2; }
+  /* A closed "The data behind this chart" is a dead toggle on paper (it stays on screen). */
+  details.sp-chart-data { display: none !important; }
+  /* The sources in small type, closer together: a reference list, not pages of it. */
+  .sp-sources { font-size: 8pt; line-height: 1.25; }
+  .sp-sources li { margin: 0 0 2px; }
+  .sp-sources ul { padding-left: 1.2em; }
   h1, h2, h3, h4, h5, h6 { break-after: avoid; }
 }
 """
@@ -370,7 +385,7 @@ def _static_output(output: NotebookNode) -> NotebookNode:
     if SVG in data:
         output.setdefault("metadata", {})["alt"] = chart_description(output)
     if "text/html" in output.get("data", {}):
-        output.data["text/html"] = breakable_identifiers(output.data["text/html"])
+        output.data["text/html"] = long_tokens(breakable_identifiers(output.data["text/html"]))
     return output
 
 
@@ -396,6 +411,44 @@ def breakable_identifiers(html: str) -> str:
     Only text between tags changes (the lookahead finds a ``<`` before any ``>``), never a tag or attribute.
     """
     return IDENTIFIER_BREAK.sub(r"\1<wbr>", html)
+
+
+# A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
+# backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
+# A whole token (it starts after a space or a tag, and is taken whole: the possessive quantifier never
+# backtracks), in text rather than in a tag. Without both, a long data: URI in an attribute took quadratic time.
+TOKEN = re.compile(r"(?<![^<>\s])([^<>\s]{2,}+)(?=[^<>]*(?:<|$))")
+LONGEST_WHOLE = 14  # letters: a word shorter than this ("unfavourable", "international") never breaks in a table
+WIDE_TABLE = 6  # columns from which a table gets smaller type on a narrow page
+TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S | re.I)
+
+
+def _token(match: re.Match) -> str:
+    token = match.group(1)
+    # A URL, an identifier may break anywhere rather than overflow; its length as read (&quot; is one letter).
+    if len(unescape(token)) >= LONGEST_WHOLE:
+        return f"<span class='sp-long'>{token}</span>"
+    if "-" in token:  # a date (2025-05-07), a range (2024-2025): kept on one line
+        return f"<span class='sp-whole'>{token}</span>"
+    return token
+
+
+def _table(match: re.Match) -> str:
+    attributes, body = match.groups()
+    if len(re.findall(r"<th\b", body.split("</tr>", 1)[0])) < WIDE_TABLE:
+        return match.group(0)
+    return f"<table{attributes} data-sp-wide='1'>{body}</table>"
+
+
+def long_tokens(html: str) -> str:
+    """Mark tokens of LONGEST_WHOLE letters or more (a URL, an identifier) as ``sp-long``, the only ones that
+    may break anywhere, and shorter ones with a hyphen as ``sp-whole`` (never broken), so that a narrow
+    column breaks a long token rather than "Rus/sia", "2/0/1/3" or "2025-05-/07"; tables of WIDE_TABLE
+    columns or more are marked for smaller type on a narrow page."""
+    # Style and script blocks (pandas writes a <style>) are code, not text: left as they are.
+    pieces = re.split(r"(<(?:style|script)\b.*?</(?:style|script)>)", html, flags=re.S | re.I)
+    html = "".join(piece if i % 2 else TOKEN.sub(_token, piece) for i, piece in enumerate(pieces))
+    return TABLE.sub(_table, html)
 
 
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.I)
@@ -493,19 +546,74 @@ def _print_cell(cell: NotebookNode, found: Any) -> Interactive | None:
     if paper is None:
         return None
     cell.outputs = paper
-    if part.kind != "explorer":  # an explorer's code says what it shows; the others' code is one call
+    if part.kind != "explorer" and HIDE_INPUT_TAG not in tags:  # the others' code is one call
         tags.append(HIDE_INPUT_TAG)
     return part
 
 
+# A paragraph that tells a reader on screen what to click: a handout prints the question with its own lead
+# ("Circle one answer for each question.") instead.
+SCREEN_ONLY = re.compile(
+    r"^[^\n]*(?:press \*\*Check|\*\*Check my sorting\*\*|\*Try again\*|\*Start again\*|Run > Run All|"
+    r"Run the setup cell)[^\n]*\n?",
+    re.M,
+)
+# The names a lesson's plumbing calls through: the course package and the lesson's own object.
+HELPER_NAMES = {"h", "lesson"}
+
+
+def paper_text(markdown: str) -> str:
+    """A markdown cell's text for paper: paragraphs of screen-only instructions left out."""
+    return SCREEN_ONLY.sub("", markdown)
+
+
+def _helper_call(node: ast.AST) -> bool:
+    """``h.bar(...)``, ``lesson.sources()``, ``h.show_table(frame[...])``: a call of the course's helpers."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if isinstance(node.func.value, ast.Name):
+            return node.func.value.id in HELPER_NAMES
+        node = node.func.value
+    return False
+
+
+def _is_blank_answer(node: ast.AST) -> bool:
+    """``answer_2_1 = ...``: the place a student types an answer on screen; paper prints the exercise's blank."""
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
+
+
+def teaches_code(cell: NotebookNode) -> bool:
+    """Whether a handout prints a code cell's code: not for the setup cell, nor for a cell whose code only
+    calls the course's helpers to show something (a chart, a table, the sources): on paper that code says
+    nothing the output does not. Code that works on the data itself (pandas, arithmetic) is what a lesson
+    teaches, and it prints."""
+    if "setup" in cell.get("metadata", {}).get("tags", []):
+        return False
+    try:
+        statements = ast.parse(cell.source).body
+    except SyntaxError:
+        return True
+    values = [getattr(stmt, "value", None) for stmt in statements]
+    plumbing = (
+        statements
+        and all(isinstance(stmt, (ast.Expr, ast.Assign, ast.Import, ast.ImportFrom)) for stmt in statements)
+        and all(v is None or _helper_call(v) or _is_blank_answer(v) for v in values)
+    )
+    return not plumbing
+
+
 def handout_notebook(nb: NotebookNode, with_solutions: bool = False) -> NotebookNode:
-    """The notebook a handout is drawn from: printed forms, static widgets, the edition's text and solutions."""
+    """The notebook a handout is drawn from: printed forms, static widgets, the edition's text and solutions,
+    no screen-only instructions, and code only where the lesson teaches code (:func:`teaches_code`)."""
     source = nb if with_solutions else student_text(strip_solutions(nb))
-    if with_solutions:
-        source = copy.deepcopy(source)
-        for cell in source.cells:
-            if cell.get("cell_type") == "markdown":
-                cell.source = edition_text(cell.source, student=False)
+    source = copy.deepcopy(source)
+    for cell in source.cells:
+        if cell.get("cell_type") == "markdown":
+            text = edition_text(cell.source, student=False) if with_solutions else cell.source
+            cell.source = paper_text(text)
+        elif cell.get("cell_type") == "code" and not is_solution(cell) and not teaches_code(cell):
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if HIDE_INPUT_TAG not in tags:
+                tags.append(HIDE_INPUT_TAG)
     return static_widgets(paper_forms(source, with_solutions))
 
 

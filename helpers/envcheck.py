@@ -43,7 +43,8 @@ def _data() -> Check:
         return Check("course data", False, str(exc), FIX_INSTALL)
     broken = {table: found for table, found in data.validate_all().items() if found}
     if not broken:
-        return Check("course data", True, f"{len(data.tables())} tables, all valid, in {folder}")
+        # No folder named: the lesson's stored output would carry a path of the machine that ran it.
+        return Check("course data", True, f"{len(data.tables())} tables, all valid, in the course's data folder")
     # Name the broken files: reinstalling would not repair an edited or damaged data file.
     files = sorted({p.file for found in broken.values() for p in found})
     first = next(iter(broken.values()))[0]

@@ -44,6 +44,10 @@ async function render({ model, el }) {
         const svg = el.querySelector("svg");
         svg.setAttribute("role", "img");
         svg.setAttribute("aria-label", spec.description || "");
+        // Never wider than the notebook (a timeline's labels make it wider than its plot): scaled to fit.
+        el.style.maxWidth = "100%";
+        svg.style.maxWidth = "100%";
+        svg.style.height = "auto";
       } catch (error) {
         el.textContent = "This chart could not be drawn: " + error.message;
       }

@@ -27,7 +27,8 @@ from .grading import Verdict, grade_item, grade_question
 from .livechart import LiveChart
 from .material import Activity, Question, lesson_numbers, material
 
-STATIC_NOTE = "[Interactive widget: run this lesson in JupyterLab to use it.]"
+# Shown until the cell runs (a fresh clone stores no widget state): say what to do, to a reader already in JupyterLab.
+STATIC_NOTE = "[Interactive widget: run this cell, or Run > Run All Cells, to use it.]"
 
 
 class CourseBox(w.VBox):
@@ -89,9 +90,7 @@ class Quiz(CourseBox):
 
     css_class = "sp-quiz"
 
-    def __init__(
-        self, questions: Sequence[Question], title: str = "Check your understanding", lesson: str | None = None
-    ) -> None:
+    def __init__(self, questions: Sequence[Question], title: str | None = None, lesson: str | None = None) -> None:
         if not questions:
             raise ValueError("a quiz needs at least one question")
         self.lesson = lesson  # answers are recorded in the student's progress when set
@@ -115,7 +114,10 @@ class Quiz(CourseBox):
             )
             rows.append(row.add_class("sp-question"))
         # h3: the quiz sits under the lesson's "## Check your understanding" heading (h2).
-        super().__init__([_html(f"<h3>{esc(title)}</h3>"), self.score, *rows, self.reset_button])
+        # By default no title of its own: the lesson's heading above already reads "Check your understanding".
+        count = len(self.questions)
+        heading = title or f"{count} question{'s' if count > 1 else ''}"
+        super().__init__([_html(f"<h3>{esc(heading)}</h3>"), self.score, *rows, self.reset_button])
         self._update_score()
 
     def answer(self, index: int, choice: str | None) -> Verdict:
@@ -213,7 +215,10 @@ class Sorter(CourseBox):
             text = _html(f"<p style='margin:8px 0 2px'><b>{i + 1}.</b> {esc(item.text)}</p>")
             rows.append(w.VBox([text, w.HBox(list(menus.values())), self.feedback[i]]).add_class("sp-item"))
         self.score = _html()
-        self.check_button = w.Button(description="Check my sorting", button_style="primary", icon="check")
+        # width "auto": ipywidgets' fixed button width cut the label to "Check my sorti…" at classroom sizes.
+        self.check_button = w.Button(
+            description="Check my sorting", button_style="primary", icon="check", layout=w.Layout(width="auto")
+        )
         self.check_button.on_click(lambda _b: self.check())
         self.reset_button = w.Button(description="Start again", icon="refresh")
         self.reset_button.on_click(lambda _b: self.reset())
@@ -334,10 +339,14 @@ def pieces(result: Any) -> list[tuple[str, Any]]:
     """A view's result as a :class:`ViewPane` shows it: ``("live", spec)`` for a chart drawn in the browser,
     followed by ``("html", its description and data)``, and ``("html", markup)`` for everything else."""
     shown: list[tuple[str, Any]] = []
-    for part in _parts(result):
+    parts = _parts(result)
+    for i, part in enumerate(parts):
         if _is_chart(part):
             spec = charts.live_spec(part)
-            shown += [("live", spec), ("html", describe_table(spec))]
+            # A table right after the chart already shows its data: no closed "data behind this chart" above it.
+            then = parts[i + 1] if i + 1 < len(parts) else None
+            table_follows = isinstance(then, str) and then.lstrip().startswith("<table")
+            shown += [("live", spec), ("html", "" if table_follows else describe_table(spec))]
         else:
             shown.append(("html", part))
     return shown

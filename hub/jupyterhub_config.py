@@ -90,6 +90,16 @@ async def pull_course(spawner):
     output, _ = await proc.communicate()
     if proc.returncode:
         spawner.log.warning("Pulling the course for %s failed:\n%s", spawner.user.name, output.decode())
+    # Projector font sizes as the student's own JupyterLab settings (JupyterLab 4.6 applies font sizes from
+    # user settings only); sizes a student has changed are kept. The image holds the rest (binder/postBuild).
+    settings = [image_python, "-m", "helpers", "lab-settings", "--user-only"]
+    settings.append(f"--user-settings={home / '.jupyter' / 'lab' / 'user-settings'}")
+    proc = await asyncio.create_subprocess_exec(
+        *settings, cwd=home, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    output, _ = await proc.communicate()
+    if proc.returncode:
+        spawner.log.warning("Classroom settings for %s failed:\n%s", spawner.user.name, output.decode())
 
 
 c.Spawner.pre_spawn_hook = pull_course

@@ -84,11 +84,13 @@ def test_post_build_is_an_executable_bash_script_using_the_settings():
     assert str(SERVER_CONFIG.relative_to(ROOT)) in text
 
 
-def run_post_build(prefix: Path) -> subprocess.CompletedProcess:
+def run_post_build(prefix: Path, user_settings: Path | None = None) -> subprocess.CompletedProcess:
     """Run binder/postBuild as repo2docker would, from the repository root, into a throwaway prefix."""
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed here; repo2docker runs postBuild with bash on Linux")
     env = dict(os.environ, NB_PYTHON_PREFIX=str(prefix))
+    # JupyterLab's user settings go here, not into the home folder of whoever runs the test.
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(user_settings or prefix / "user-settings")
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return subprocess.run(
         ["bash", str(BINDER / "postBuild")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
@@ -100,11 +102,18 @@ def test_post_build_merges_the_default_url_into_existing_settings(tmp_path):
     target.parent.mkdir(parents=True)
     target.write_text(json.dumps({"ServerApp": {"terminals_enabled": False}}), encoding="utf-8")
     for _ in range(2):  # running it again changes nothing
-        result = run_post_build(tmp_path)
+        result = run_post_build(tmp_path, user_settings=tmp_path / "user-settings")
         assert result.returncode == 0, result.stdout + result.stderr
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written["ServerApp"] == {"terminals_enabled": False}
     assert written["LabApp"] == {"default_url": f"/lab/tree/{FIRST_LESSON}"}
+    # The classroom font sizes as user settings, where JupyterLab 4.6 applies them.
+    from helpers.__main__ import FONT_SIZES, THEMES_SETTINGS
+
+    themes = json.loads((tmp_path / "user-settings" / THEMES_SETTINGS).read_text(encoding="utf-8"))
+    assert themes["overrides"] == FONT_SIZES
+    course = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.d/soft-power-companion.json").read_text())
+    assert course["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     [startup] = tmp_path.glob("lib/python3*/site-packages/soft_power_companion_startup.pth")
     assert startup.read_text(encoding="utf-8").startswith('import sys; sys.modules.setdefault("rfc3987_syntax", None)')
 

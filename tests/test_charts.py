@@ -339,3 +339,19 @@ def test_value_labels_stay_inside_the_view(lesson, html, text):
         right = float(x) + (len(content) * charts.TEXT_SIZE * 0.55 if anchor == "start" else 0)
         left = float(x) - (len(content) * charts.TEXT_SIZE * 0.55 if anchor == "end" else 0)
         assert left >= 0 and right <= width, f"{content!r} runs outside the {width}px view ({left:.0f}-{right:.0f})"
+
+
+def test_timeline_groups_never_share_a_colour_and_a_shape():
+    # 16 kinds of event: with 8 colours and 8 shapes cycling together, "ceremony" and "theme year" were both
+    # blue circles.
+    import helpers as h
+
+    events = h.reported_events()
+    spec = charts.timeline(events.assign(label=events["title"]), title="t", label="label", colour="kind").to_dict()
+    encoding = spec["layer"][0]["encoding"]
+    kinds = encoding["color"]["scale"]["domain"]
+    assert len(kinds) > len(charts.PALETTE), "the test needs more kinds than colours"
+    marks = list(zip(encoding["color"]["scale"]["range"], encoding["shape"]["scale"]["range"]))
+    assert len(set(marks)) == len(kinds)
+    assert dict(zip(kinds, marks))["ceremony"] != dict(zip(kinds, marks))["theme year"]
+    assert encoding["shape"]["scale"]["domain"] == kinds

@@ -273,7 +273,8 @@ def html_text(html: str) -> str:
                 self.parts.append(data)
 
     parser = Text()
-    parser.feed(re.sub(r"<wbr\s*/?>", "", html))  # a break opportunity inside a word, not a space
+    # A break opportunity inside a word, not a space; inline spans (sp-long, sp-whole) join their neighbours.
+    parser.feed(re.sub(r"<wbr\s*/?>|</?span\b[^>]*>", "", html))
     return " ".join(" ".join(parser.parts).split())
 
 
@@ -550,8 +551,23 @@ def test_lab_command_serves_the_lessons_and_allows_root_only_as_root():
     as_user = lab_command(["--no-browser"], is_root=False)
     assert as_user[1:4] == ["-m", "jupyter", "lab"] and f"--ServerApp.root_dir={LESSON_FOLDER}" in as_user
     assert "--no-browser" in as_user and "--allow-root" not in as_user
+    # A newcomer lands on lesson 00, not on the Launcher.
+    assert "--LabApp.default_url=/lab/tree/00_start_here.ipynb" in as_user
     assert lab_command([], is_root=True).count("--allow-root") == 1
     assert lab_command(["--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_lab_prints_the_next_step_before_jupyterlab_starts(monkeypatch, capsys):
+    import helpers.__main__ as cli
+
+    started = []
+    monkeypatch.setattr(cli, "lab_settings_options", lambda: [])
+    monkeypatch.setattr(cli.os, "execv", lambda path, cmd: started.append(cmd))
+    main(["lab", "--no-browser"])
+    out = capsys.readouterr().out
+    assert "00_start_here.ipynb" in out and "Run > Run All Cells" in out and "Ctrl+C" in out
+    assert len(out.splitlines()) == 1, "one short line, not a wall of text"
+    assert started and "--no-browser" in started[0]
 
 
 def test_unknown_options_are_refused_outside_lab(capsys):
@@ -597,3 +613,14 @@ def test_handout_keeps_the_html_chart_form_and_its_alt_text():
     page.feed(editions.handout_html(nb, "99 · Test", ROOT))
     assert page.alts == [alt]
     assert count_charts(editions.handout_notebook(nb)) == 1
+
+
+def test_only_long_tokens_in_text_may_break_and_a_data_uri_is_left_alone_quickly():
+    import time
+
+    html = "<img src='data:image/svg+xml;base64," + "A" * 300_000 + "'><td>https://example.org/x Russia 2013</td>"
+    started = time.perf_counter()
+    out = editions.long_tokens(html)
+    assert time.perf_counter() - started < 1, "a long attribute must not take quadratic time"
+    assert out.endswith("<td><span class='sp-long'>https://example.org/x</span> Russia 2013</td>")
+    assert out.count("sp-long") == 1

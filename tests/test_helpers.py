@@ -849,7 +849,9 @@ def test_feedback_is_announced_to_screen_readers():
 def test_headings_in_widgets_and_sources_sit_under_the_lessons_h2():
     quiz = h.Lesson("00").quiz()
     sources = h.Lesson("00").sources().html
-    assert "<h3>Check your understanding</h3>" in quiz.children[0].value and "<h3>Sources for lesson 00</h3>" in sources
+    # Not "Check your understanding" again under the lesson's heading of that name.
+    assert re.fullmatch(r"<h3>\d+ questions?</h3>", quiz.children[0].value)
+    assert "<h3>Sources for lesson 00</h3>" in sources
 
     html = "".join(c.value for widget in _course_widgets() for c in _controls(widget) if isinstance(c, w.HTML))
     assert not re.search(r"<h[1245]\b", html + sources)
@@ -860,7 +862,7 @@ def test_course_tables_have_no_empty_header_and_no_raw_missing_values():
     table = h.show_table(frame)
     assert "<th></th>" not in table.html and "&lt;NA&gt;" not in table.html and "NaN" not in table.html
     assert [m for m in re.findall(r"<th scope='col'>(.*?)</th>", table.html)] == ["event", "place", "count"]
-    assert "<td>3</td>" in table.html and "<td>Moscow</td>" in table.html
+    assert "<td>3</td>" in table.html and "<td style='text-align:left'>Moscow</td>" in table.html
     assert "<NA>" not in repr(table)
     assert h.widgets.to_html(frame) == table.html  # explorers show tables the same way
     assert "<th></th>" not in h.check_environment().html
@@ -960,6 +962,25 @@ def test_lab_command_writes_its_settings_beside_the_users_own(tmp_path):
         {**shortcuts[0], "disabled": True},
         {**shortcuts[0], "selector": FOCUSED + ":not(select):not(input):not(textarea)"},
     ]
+
+
+def test_font_sizes_go_to_the_user_level_theme_settings_keeping_the_users_own(tmp_path):
+    # JupyterLab 4.6 applies theme CSS overrides from user settings only (the browser test measures them).
+    from helpers.__main__ import FONT_SIZES, THEMES_SETTINGS, write_font_sizes
+
+    path = write_font_sizes(tmp_path)
+    assert path == tmp_path / THEMES_SETTINGS
+    assert json.loads(path.read_text(encoding="utf-8")) == {"overrides": FONT_SIZES}
+    path.write_text(
+        '// my own\n{"theme": "JupyterLab Dark", "overrides": {"code-font-size": "20px", "ui-font-size1": null}}',
+        encoding="utf-8",
+    )
+    written = json.loads(write_font_sizes(tmp_path).read_text(encoding="utf-8"))
+    assert written["theme"] == "JupyterLab Dark"
+    assert written["overrides"] == {**FONT_SIZES, "code-font-size": "20px"}
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit, match="themes.jupyterlab-settings"):
+        write_font_sizes(tmp_path)
 
 
 def test_one_column_check_names_the_missing_column_and_those_present():
@@ -1192,3 +1213,12 @@ def test_wrong_choice_names_the_misconception_then_the_explanation():
     quiz = h.Quiz([q])
     quiz.answer(0, "a")
     assert "a taken for b" in quiz.feedback[0].value and "Because b." in quiz.feedback[0].value
+def test_a_chart_with_its_table_right_below_has_no_closed_data_toggle_too():
+    from helpers.topics import screens
+    from helpers.widgets import pieces
+
+    with_table = pieces(screens.explore_kinds(h.reported_events()))
+    assert [kind for kind, _ in with_table] == ["live", "html", "html"]
+    assert "The data behind this chart" not in "".join(v for k, v in with_table if k == "html")
+    alone = pieces(screens.explore_kinds(h.reported_events())[0])
+    assert "The data behind this chart" in alone[1][1]

@@ -319,3 +319,21 @@ def test_index_builder_shows_its_ranking_first_and_whole_scores_as_whole_numbers
     assert ">5.12<" in builder.output.html and "5.125" not in builder.output.html
     headers = re.findall(r"<th scope='col'>([^<]*)</th>", builder.output.html.split("sp-live-chart-text")[0])
     assert headers == ["rank", "country", "index", *ix.RESOURCES]  # every column named, no row numbers
+
+
+def test_rank_chart_legend_lists_only_the_indices_shown():
+    # Lesson 02's explorer filtered to one index still listed the other in its legend.
+    for index in ix.INDEX_NAMES:
+        spec = ix.explore_ranks(index=index)[0].to_dict()
+        dash = next(c["encoding"]["strokeDash"] for c in spec["layer"] if "strokeDash" in c.get("encoding", {}))
+        assert dash["scale"]["domain"] == [index] and dash["scale"]["range"] == [ix.DASHES[index]]
+    both = ix.explore_ranks()[0].to_dict()
+    dash = next(c["encoding"]["strokeDash"] for c in both["layer"] if "strokeDash" in c.get("encoding", {}))
+    assert dash["scale"]["domain"] == list(ix.INDEX_NAMES)
+
+
+def test_index_builder_axis_runs_from_0_to_10_not_11():
+    resources = ("culture", "political values", "foreign policies")
+    table = ix.ranking({c: dict.fromkeys(resources, 10) for c in ("China", "Russia")}, dict.fromkeys(resources, 1))
+    spec = ix.ranking_chart(table).to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 10]

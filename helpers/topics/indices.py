@@ -46,6 +46,8 @@ NOT_DATA = (
 )
 
 INDEX_NAMES: tuple[str, ...] = ("Soft Power 30", "Brand Finance")
+# Each index's line in the rank chart: solid, dashed.
+DASHES = {"Soft Power 30": [1, 0], "Brand Finance": [7, 4]}
 BOTH = "both"
 
 
@@ -185,9 +187,10 @@ def ranking_chart(table: pd.DataFrame, title: str = "Your own soft power index")
     if table.empty:
         raise IndexInputError("the ranking is empty: score at least one country")
     names = list(table["country"])
+    # The axis is the scale's own 0-10; a label past a bar of 10 draws in the chart's padding (Vega-Lite's autosize).
     base = alt.Chart(table).encode(
         y=alt.Y("country:N", sort=names, title=None),
-        x=alt.X("index:Q", title="your weighted score (0-10)", scale=dict(domain=[0, 11]), stack=None),
+        x=alt.X("index:Q", title="your weighted score (0-10)", scale=dict(domain=[0, 10]), stack=None),
     )
     bars = base.mark_bar().encode(
         color=alt.Color("country:N", scale=charts.country_scale(names), legend=None),
@@ -290,6 +293,7 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
     data["label"] = _rank_labels(data)
     data = data[["index", "year", "country", "rank", "line", "above", "label"]].reset_index(drop=True)
     names = sorted(set(data["country"]))
+    shown = [n for n in INDEX_NAMES if n in set(data["index"])]
     colours = dict(title="country", scale=charts.country_scale(names))
     years = sorted(set(rows["year"].astype(int)))
     lowest = int(data["rank"].max())
@@ -313,7 +317,8 @@ def rank_chart(rows: pd.DataFrame, title: str = "Soft power index ranks") -> alt
         strokeDash=alt.StrokeDash(
             "index:N",
             title="index",
-            scale=dict(domain=list(INDEX_NAMES), range=[[1, 0], [7, 4]]),
+            # Only the indices shown: a legend must not list one the explorer has filtered out.
+            scale=dict(domain=shown, range=[DASHES[n] for n in shown]),
             legend=dict(symbolType="stroke", symbolSize=500, symbolStrokeWidth=3, symbolStrokeColor="#444"),
         ),
         detail=alt.Detail("line:N"),

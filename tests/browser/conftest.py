@@ -13,7 +13,7 @@ another Chromium binary.
 
 from __future__ import annotations
 
-from helpers.__main__ import write_lab_settings
+from helpers.__main__ import write_font_sizes, write_lab_settings
 from helpers.lesson import lesson_notebooks
 
 import json
@@ -99,6 +99,7 @@ class JupyterLab:
         ):
             (self.base / folder).mkdir()
             env[name] = str(self.base / folder)
+        write_font_sizes(self.base / "user-settings")  # as `python -m helpers lab` does: projector sizes
         # The kernel imports this checkout's helpers (which find data/ next to them), installed or not,
         # and runs with the Python of this environment.
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])

@@ -121,6 +121,56 @@ RENDERED_JS = """(sel) => {
   };
 }"""
 
+# What a projector shows: computed font sizes of the parts the README names, the side bar, and every course
+# output (and code line) that is wider than the notebook it sits in.
+CLASSROOM_JS = """(sel) => {
+  const panel = document.querySelector(sel.notebook);
+  const px = (e) => e ? parseFloat(getComputedStyle(e).fontSize) : null;
+  const sizes = {
+    "lesson text": px(panel.querySelector('.jp-MarkdownCell .jp-RenderedMarkdown p')),
+    "code": px(panel.querySelector('.jp-CodeCell .cm-content')),
+    "menus": px(document.querySelector('.lm-MenuBar-item')),
+    "quiz and widget text": px(panel.querySelector('.sp-quiz .widget-radio-box label')),
+    "source tags": px(panel.querySelector('.sp-source-tag')),
+  };
+  const left = document.querySelector('#jp-left-stack');
+  const sidebar = !!left && !left.classList.contains('lm-mod-hidden') && left.getBoundingClientRect().width > 100;
+  const outer = panel.querySelector('.jp-WindowedPanel-outer');
+  const right = outer.getBoundingClientRect().left + outer.clientWidth;
+  const name = (e) => (e.className && e.className.baseVal !== undefined ? e.tagName : e.tagName + '.' +
+                       String(e.className).split(' ').join('.')).slice(0, 60);
+  const wide = [];
+  panel.querySelectorAll('.jp-OutputArea-output').forEach((out) => {
+    const parts = [out, ...out.querySelectorAll('svg, img, table, pre, .widget-box, .widget-button, .sp-widget')];
+    for (const e of parts) {
+      if (e.parentElement && e.parentElement.closest('svg')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.right > right + 1) {
+        wide.push(`${name(e)} ends at ${Math.round(r.right)} px, the notebook at ${Math.round(right)} px: ` +
+                  (e.innerText || e.getAttribute('aria-label') || e.getAttribute('alt') || '').slice(0, 80));
+        break;
+      }
+    }
+    if (out.scrollWidth > out.clientWidth + 1)
+      wide.push(`an output scrolls sideways (${out.scrollWidth} px in ${out.clientWidth} px): ` +
+                out.innerText.slice(0, 80));
+  });
+  const longCode = [...panel.querySelectorAll('.jp-CodeCell .cm-scroller')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.split('\\n')[0].slice(0, 80));
+  return {sizes, sidebar, wide, longCode};
+}"""
+
+# The sizes the README promises for a classroom, e.g. "lesson text at 18 px".
+PROMISED = re.compile(r"(lesson text|code|menus|quiz and widget text|source tags) at (\d+) px")
+
+
+def promised_sizes() -> dict[str, float]:
+    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    sizes = {part: float(size) for part, size in PROMISED.findall(text)}
+    assert len(sizes) == 5, f"the README should promise five classroom sizes, found {sizes}"
+    return sizes
+
+
 # A chart drawn in the browser (helpers/livechart.py): how often drawn, whether its SVG has a size, its name.
 LIVE_CHART_JS = """(el) => {
   const svg = el.querySelector('svg');
@@ -316,6 +366,7 @@ class LessonPage:
         self.page, self.watch, self.name = page, watch, name
         self.problems: list[str] = []
         self.notes: list[str] = []
+        self.parts: set[str] = set()  # the parts of the README's font sizes this lesson must show
         self.sel = {"notebook": NOTEBOOK, "errors": ERROR_OUTPUTS, "chartImg": CHART_IMG}
 
     def snapshot(self) -> dict | None:
@@ -478,6 +529,27 @@ class LessonPage:
         if not poll(lambda: cell.locator(".sp-feedback.sp-correct").first.is_visible(), 5, 0.1):
             self.problems.append(f"clicking {WORKED_SUMMARY!r} did not show the solution's 'Correct' verdict")
         summary.click()  # closed again, as it was
+
+    def check_classroom_view(self) -> None:
+        """At 1280x720 with the file browser open: the README's font sizes, nothing wider than the notebook."""
+        self.page.set_viewport_size({"width": 1280, "height": 720})
+        self.painted()
+        seen = self.page.evaluate(CLASSROOM_JS, self.sel)
+        self.notes.append(f"computed font sizes at 1280x720: {seen['sizes']}")
+        if not seen["sidebar"]:
+            self.problems.append("the file browser side bar is not open: the width check needs it open")
+        for part, size in promised_sizes().items():
+            measured = seen["sizes"][part]
+            if part in ("quiz and widget text", "source tags") and measured is None and part not in self.parts:
+                continue  # this lesson has no quiz or no bibliography
+            if measured is None:
+                self.problems.append(f"font size of {part}: nothing of that kind found in the page")
+            elif abs(measured - size) > 0.5:
+                self.problems.append(
+                    f"font size of {part}: {measured} px in the browser, the README promises {size:g} px"
+                )
+        self.problems += [f"wider than the notebook at 1280x720: {w}" for w in seen["wide"]]
+        self.problems += [f"a code line runs off its cell at 1280x720: {c!r}" for c in seen["longCode"]]
 
     def check_chart_labels(self) -> None:
         for label in cut_labels(self.page.evaluate(CHART_TEXT_JS, self.sel)):
@@ -837,6 +909,9 @@ def test_lesson_runs_and_works_in_jupyterlab(path: Path, request):
             view.keyboard_quiz(lesson)
             view.keyboard_sorter(lesson)
             view.keyboard_explorer()
+            view.parts = {"quiz and widget text"} if lesson.questions else set()
+            view.parts |= {"source tags"} if page.locator(f"{NOTEBOOK} .sp-source-tag").count() else set()
+            view.check_classroom_view()
         lap("interact")
         view.audit()
         lap("axe")

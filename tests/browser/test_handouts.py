@@ -210,3 +210,62 @@ def test_lesson_00_handout_shows_nothing_of_the_machine(handouts, open_page):
     for machine in (sys.executable, sys.prefix, platform.python_version(), str(ROOT)):
         assert machine not in text, f"lesson 00's handout prints something of this computer: {machine}"
     assert editions.MACHINE_NOTE in text
+
+
+# Words of a table cell that the layout broke across lines: each word (a run without spaces in one text node)
+# shorter than `longest` letters is measured with a Range; more than one line of boxes means it was broken.
+BROKEN_WORDS = """
+(longest) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const style = getComputedStyle(cell);
+    if (style.display === 'none' || cell.closest('details:not([open])')) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        if (m[0].length >= longest) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(`"${m[0]}" in "${cell.innerText.trim().slice(0, 50)}"`);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_table_cells_never_break_a_short_word(path, edition, lesson_page):
+    checks = [(name, content_width(mm), "print") for name, mm in PAGES.items()] + [("phone", PHONE_WIDTH, "screen")]
+    problems = []
+    for name, width, media in checks:
+        found = lesson_page(edition, width, media).evaluate(BROKEN_WORDS, editions.LONGEST_WHOLE)
+        problems += [f"{name} ({width} px): {w}" for w in found[:6]]
+    assert not problems, f"{path.name} ({edition}): words broken inside table cells:\n" + "\n".join(problems)
+
+
+def test_the_word_check_sees_a_broken_word(open_page, tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<table style='width:30px'><tr><td style='overflow-wrap:anywhere'>Russia 2013</td></tr></table>",
+        encoding="utf-8",
+    )
+    found = open_page(page, 390, "screen").evaluate(BROKEN_WORDS, editions.LONGEST_WHOLE)
+    assert any('"Russia"' in w for w in found) and any('"2013"' in w for w in found)
+
+
+def test_printed_handout_reads_as_a_document(path, lesson_page, handouts):
+    html = (handouts["student"] / f"{path.stem}.html").read_text(encoding="utf-8")
+    page = lesson_page("student", content_width(PAGES["A4"]), "print")
+    text = page_text(page)
+    for screen_only in ("press Check", "Try again", "Run All", "run this lesson in JupyterLab"):
+        assert screen_only not in text, f"{path.name}: the handout prints screen-only wording {screen_only!r}"
+    assert "&lt;NA&gt;" not in html and 'class="dataframe' not in html, f"{path.name}: a raw pandas table"
+    assert "import helpers" not in text, f"{path.name}: the handout prints the setup cell"
+    toggles = page.locator("details.sp-chart-data").evaluate_all(
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+    )
+    assert toggles == 0, f"{path.name}: {toggles} dead 'The data behind this chart' toggle(s) on paper"
