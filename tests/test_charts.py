@@ -73,7 +73,7 @@ def built_charts() -> list[tuple[str, alt.TopLevelMixin, dict]]:
     out = []
     polls = h.load("polls").drop_duplicates("respondents")
     out.append(("bar", h.bar(polls, "respondents", "percent", title="Polls"), {"values": polls["percent"]}))
-    trade = h.load("trade").dropna(subset=["change_pct"])
+    trade = h.load("trade").dropna(subset=["change_pct"]).drop_duplicates("period")  # one bar per period
     out.append(("bar negative", h.bar(trade, "period", "change_pct", title="Trade"), {"values": trade["change_pct"]}))
     pew = _pew()
     out.append(("line", h.line(pew, "year", "percent", colour="series", title="Pew"), {"series": (pew, "series")}))
