@@ -178,7 +178,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _question(file: str, index: int, table: Any) -> Question:
     r = _Reader(file, f"question {index}", table)
-    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator", "student")
+    r.allow("id", "prompt", "choices", "answer", "explanation", "source_id", "locator", "wrong", "student")
     r.where = f"question {r.get('id', str)!r}"
     question = Question(
         r.get("id", str),
