@@ -157,11 +157,13 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #767676; padding: 3px 8px; text-align: left; vertical-align: top; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
 .who { border: 2px solid #8a4b00; padding: .5rem 1rem; background: #fff7ec; }
-.num { text-align: right; }
+.num { text-align: right; white-space: nowrap; }
+.missed dd { margin: 0 0 .4rem 1.5rem; overflow-wrap: anywhere; }
+.missed dt { font-weight: bold; break-after: avoid; }
 .sp-chart table { font-size: 14px; }
 .sp-chart img { max-width: 100%; height: auto; }
 @media print {
-  body { max-width: none; margin: 0; font-size: 11pt; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
   section.lesson, .teacher-only { break-before: page; }
   tr, figure, img { break-inside: avoid; }
 }
@@ -226,21 +228,25 @@ def _lesson_section(results: ClassResults, number: str) -> str:
 
 
 def _student_table(results: ClassResults) -> str:
-    head = "".join(f"<th scope='col'>Lesson {esc(n)}</th>" for n in results.lessons)
-    rows = ""
-    for name in sorted(results.students, key=str.casefold):
+    """Scores per student and lesson, then each student's missed items as a list below (as a table column the
+    long item names made the table wider than a printed page)."""
+    names = sorted(results.students, key=str.casefold)
+    head = "".join(f"<th scope='col'>{esc(n)}</th>" for n in results.lessons)
+    rows, missed = "", ""
+    for name in names:
+        marks = results.marks[name]
         cells = ""
         for number in results.lessons:
-            keys = [i.key for i in results.lesson_items(number)]
-            marks = results.marks[name]
-            done = [k for k in keys if k in marks]
-            cells += f"<td class='num'>{sum(marks[k] for k in done)} / {len(done)}</td>" if done else "<td>—</td>"
-        missed = [k for k, ok in results.marks[name].items() if not ok]
-        rows += f"<tr><th scope='row'>{esc(name)}</th>{cells}<td>{esc(', '.join(missed)) or '—'}</td></tr>"
+            done = [i.key for i in results.lesson_items(number) if i.key in marks]
+            cells += f"<td class='num'>{sum(marks[k] for k in done)}/{len(done)}</td>" if done else "<td>—</td>"
+        rows += f"<tr><th scope='row'>{esc(name)}</th>{cells}</tr>"
+        wrong = ", ".join(k for k, ok in marks.items() if not ok)
+        missed += f"<dt>{esc(name)}</dt><dd>{esc(wrong) or '—'}</dd>"
     return (
-        "<table><caption>Per student: items right / items answered, per lesson; items missed</caption>"
-        f"<thead><tr><th scope='col'>student</th>{head}<th scope='col'>missed</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        "<table class='students'><caption>Items right / items answered, per student and lesson (columns: lesson "
+        "numbers)</caption>"
+        f"<thead><tr><th scope='col'>student</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<h3>Items missed, per student</h3><dl class='missed'>{missed}</dl>"
     )
 
 
