@@ -8,14 +8,14 @@ every lesson's section and the per-student table, and is kept in tests/browser/a
 
 from __future__ import annotations
 
+from helpers.__main__ import main
+from helpers.material import lesson_numbers
+
 import json
 import re
 import subprocess
 
 import pytest
-
-from helpers.__main__ import main
-from helpers.material import lesson_numbers
 
 from ..chromium import launched_chromium
 from ..test_classreport import generate_class
