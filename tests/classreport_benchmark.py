@@ -12,6 +12,9 @@ CSV. The first run includes the chart renderer's start-up.
 
 from __future__ import annotations
 
+from helpers.__main__ import main as helpers_main
+from helpers.material import lesson_numbers
+
 import argparse
 import json
 import os
@@ -20,9 +23,6 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-
-from helpers.__main__ import main as helpers_main
-from helpers.material import lesson_numbers
 
 from .test_classreport import generate_class
 
