@@ -253,3 +253,38 @@ def test_progress_view_hands_in_to_the_shared_folder(tmp_path, monkeypatch):
     view.handin_button.click()
     written = tmp_path / "shared" / "handin-ada-l.json"
     assert json.loads(written.read_text())["name"] == "Ada L." and "handin-ada-l.json" in view.handin_status.value
+
+
+def test_the_most_chosen_wrong_choice_is_named_by_its_misconception(tmp_path):
+    from dataclasses import replace
+
+    mat = material("00")
+    q = mat.questions[0]
+    wrong = [c for c in q.choices if c != q.answer]
+    bank = tmp_path / "00.toml"  # only what the report reads from the bank: the [[question.wrong]] entries
+    bank.write_text(
+        f"[[question]]\nid = {json.dumps(q.id)}\n[[question.wrong]]\nchoice = {json.dumps(wrong[0])}\n"
+        'misconception = "outcome taken for <resource>"\nreason = "why"\n',
+        encoding="utf-8",
+    )
+    picks = [wrong[0]] * 3 + [wrong[1]] * 2 + [q.answer] * 5
+    handins = [
+        handin.Handin(
+            f"s{i}",
+            f"s{i}.json",
+            "x",
+            [{"lesson": "00", "kind": "quiz", "id": q.id, "answer": a, "correct": a == q.answer}],
+        )
+        for i, a in enumerate(picks)
+    ]
+    results = classreport.aggregate(handins, {"00": replace(mat, path=bank)})
+    item = next(i for i in results.items if i.key == f"00.quiz.{q.id}")
+    assert (item.answered, item.correct) == (10, 5)
+    assert item.top_wrong() == (f"outcome taken for <resource> (chose “{wrong[0]}”)", 3)
+    page = classreport.html_report(results)
+    assert "outcome taken for &lt;resource&gt;" in page and "<resource>" not in page
+    # Without an entry for the choice, the choice's own text names it.
+    bare = tmp_path / "bare.toml"
+    bare.write_text(f"[[question]]\nid = {json.dumps(q.id)}\n", encoding="utf-8")
+    plain = classreport.aggregate(handins[3:], {"00": replace(mat, path=bare)})
+    assert next(i for i in plain.items if i.key == f"00.quiz.{q.id}").top_wrong() == (wrong[1], 2)
