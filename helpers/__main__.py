@@ -7,6 +7,8 @@ without starting JupyterLab (binder/postBuild and the hub's spawn hook use it).
 ``python -m helpers student-edition OUT_DIR [--force]`` writes the lessons without solutions or outputs.
 ``python -m helpers handouts OUT_DIR [--force] [--with-solutions]`` writes one offline HTML handout per lesson.
 ``python -m helpers new-lesson NN slug "Title" [--source ID ...]`` starts a new lesson (see AUTHORING.md).
+``python -m helpers progress export FILE --name NAME`` writes a student's answers to hand in.
+``python -m helpers class-report IN ... --out report.html [--csv grades.csv]`` writes the teacher's class report.
 """
 
 from __future__ import annotations
@@ -231,7 +233,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="a source_id of data/bibliography.csv the lesson draws on; repeat for more "
         "(the placeholders cite the first; default: nye_2004)",
     )
+    add_class_commands(sub)
     return parser
+
+
+def add_class_commands(sub: argparse._SubParsersAction) -> None:
+    """The hand-in (students) and class report (teachers) commands."""
+    prog = sub.add_parser("progress", help="your own progress: export it to hand in")
+    export = prog.add_subparsers(dest="action", required=True).add_parser(
+        "export", help="write your answers to FILE, a small JSON file to hand in"
+    )
+    export.add_argument("file", metavar="FILE", type=Path, help="the file to write, e.g. handin.json")
+    export.add_argument("--name", required=True, help="your name or a pseudonym your teacher will recognise")
+    report = sub.add_parser("class-report", help="the teacher's report (HTML, offline) from students' hand-ins")
+    report.add_argument("inputs", metavar="IN", nargs="+", help="hand-in files and/or folders of them")
+    report.add_argument("--out", required=True, type=Path, help="the HTML report to write")
+    report.add_argument("--csv", type=Path, help="also write a grade book: one row per student, one column per item")
+
+
+def class_command(args: argparse.Namespace) -> int:
+    """Run `progress export` or `class-report`; a clear message and exit code 2 when it cannot."""
+    from .handin import HandinError, export
+
+    try:
+        if args.command == "progress":
+            path = export(args.file, args.name)
+            print(f"wrote your hand-in to {path}: send this file to your teacher", flush=True)
+            return 0
+        from .classreport import build
+
+        results, notes = build(args.inputs, args.out, args.csv)
+    except (HandinError, OSError) as exc:
+        print(f"python -m helpers {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"{len(results.students)} students counted; report written to {args.out}", flush=True)
+    if args.csv:
+        print(f"grade book written to {args.csv}", flush=True)
+    return 0
 
 
 def new_lesson(args: argparse.Namespace) -> int:
@@ -278,8 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "lab-settings":
         return lab_settings(args.user_settings, args.app_dir, args.user_only)
-    if args.command == "new-lesson":
-        return new_lesson(args)
+    handlers = {"new-lesson": new_lesson, "progress": class_command, "class-report": class_command}
+    if args.command in handlers:
+        return handlers[args.command](args)
     if args.command == "execute":
         for path in lesson_paths(args.lessons):
             print(f"{path.name}: {execute(path):.1f} s", flush=True)

@@ -52,7 +52,7 @@ class Lesson:
             return replace(verdict, worked=True)
         if verdict.status == "unanswered":
             return verdict
-        problem = progress.record_exercise(self.number, exercise_id, verdict.status)
+        problem = progress.record_exercise(self.number, exercise_id, verdict.status, answer)
         return replace(verdict, detail=f"{verdict.detail} (Note: {problem})") if problem else verdict
 
     def sorter(self, activity_id: str) -> Sorter:

@@ -232,14 +232,29 @@ def record_question(lesson: str, question_id: str, choice: str, correct: bool) -
     return _update(lesson, "quiz", question_id, {"answer": choice, "correct": correct})
 
 
-def record_exercise(lesson: str, exercise_id: str, status: str) -> str | None:
-    """Keep an exercise's result; returns a problem to show, or None."""
-    return _update(lesson, "exercises", exercise_id, {"status": status})
+def answer_text(answer: Any) -> str:
+    """An exercise answer as short text for the store: the class report counts the common wrong answers.
+    A set or list is sorted so that the same answer in another order reads the same."""
+    if isinstance(answer, (set, frozenset, list, tuple)):
+        return ", ".join(sorted(str(a) for a in answer))
+    return str(answer)[:200]
 
 
-def record_activity(lesson: str, activity_id: str, correct: int, total: int) -> str | None:
-    """Keep a sorting activity's score; returns a problem to show, or None."""
-    return _update(lesson, "activities", activity_id, {"correct": correct, "total": total})
+def record_exercise(lesson: str, exercise_id: str, status: str, answer: Any = None) -> str | None:
+    """Keep an exercise's result (and the answer, as text); returns a problem to show, or None."""
+    entry = {"status": status} if answer is None else {"status": status, "answer": answer_text(answer)}
+    return _update(lesson, "exercises", exercise_id, entry)
+
+
+def record_activity(
+    lesson: str, activity_id: str, correct: int, total: int, items: list[dict[str, Any]] | None = None
+) -> str | None:
+    """Keep a sorting activity's score and, per item, where it was placed and whether that was right
+    ({"answer": {dimension: option}, "correct": bool}); returns a problem to show, or None."""
+    entry: dict[str, Any] = {"correct": correct, "total": total}
+    if items is not None:
+        entry["items"] = items
+    return _update(lesson, "activities", activity_id, entry)
 
 
 def reset(lesson: str | None = None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -241,11 +242,13 @@ class Sorter(CourseBox):
 
     def check(self) -> list[Verdict]:
         """Grade every item and show per-item feedback and the score."""
-        verdicts = []
+        verdicts, placed = [], []
         for item, menus, box in zip(self.activity.items, self.dropdowns, self.feedback):
-            verdict = grade_item(item, {name: menu.value for name, menu in menus.items()})
+            chosen = {name: menu.value for name, menu in menus.items()}
+            verdict = grade_item(item, chosen)
             box.value = live(verdict.html())
             verdicts.append(verdict)
+            placed.append({"answer": chosen, "correct": verdict.correct})
         right = sum(v.correct for v in verdicts)
         answered = sum(v.status != "unanswered" for v in verdicts)
         score = _score_html(right, answered, len(verdicts))
@@ -253,7 +256,7 @@ class Sorter(CourseBox):
         # shows, but the activity is not marked done.
         left = len(verdicts) - answered
         if self.lesson and not left:
-            score += saving_note(progress.record_activity(self.lesson, self.activity.id, right, len(verdicts)))
+            score += saving_note(progress.record_activity(self.lesson, self.activity.id, right, len(verdicts), placed))
         if answered and left:
             score += feedback_box("info", "Not finished yet.", f"Sort the other {left} item(s) to complete it.")
         self.score.value = live(score)
@@ -606,8 +609,49 @@ class ProgressView(CourseBox):
         self.confirm = w.Checkbox(value=False, description="Yes, forget all my answers", indent=False)
         self.reset_button = w.Button(description="Reset progress", icon="trash", button_style="warning")
         self.reset_button.on_click(lambda _b: self.reset())
-        super().__init__([self.table, w.HBox([self.refresh_button, self.confirm, self.reset_button]), self.status])
+        # Handing in: the student names the file (a pseudonym will do); see helpers.handin.
+        self.handin_name = w.Text(
+            placeholder="a name or pseudonym", description="Your name", layout=w.Layout(width="auto")
+        )
+        self.handin_button = w.Button(description="Hand in my answers", icon="paper-plane")
+        self.handin_button.on_click(lambda _b: self.hand_in())
+        self.handin_status = _html()
+        super().__init__(
+            [
+                self.table,
+                w.HBox([self.refresh_button, self.confirm, self.reset_button]),
+                self.status,
+                w.HBox([self.handin_name, self.handin_button]),
+                self.handin_status,
+            ]
+        )
         self.refresh()
+
+    def hand_in(self) -> None:
+        """Write the hand-in file and say where it is (the hub's shared folder, or beside the lesson)."""
+        from . import handin
+
+        if not self.handin_name.value.strip():
+            self.handin_status.value = live(feedback_box("info", "Type a name or pseudonym first."))
+            return
+        try:
+            path = handin.hand_in(self.handin_name.value)
+        except handin.HandinError as exc:
+            self.handin_status.value = live(feedback_box("incorrect", "Not handed in.", esc(str(exc))))
+            return
+        where = (
+            "in your class's shared hand-in folder: your teacher will find it there"
+            if os.environ.get(handin.HANDIN_ENV)
+            else "beside this lesson (see the file browser): download it and send it to your teacher"
+        )
+        self.handin_status.value = live(
+            feedback_box(
+                "correct",
+                "Handed in.",
+                f"Your answers are in {esc(path.name)}, {where}. "
+                "It holds the name you typed and your answers, nothing else.",
+            )
+        )
 
     def refresh(self, problem: str | None = None) -> None:
         """Read the store afresh and show it, with what the read (or ``problem``, a reset's) ran into."""

@@ -8,7 +8,7 @@ students need a real authenticator and a spawner that enforces memory limits.
 Every setting that matters to a student mirrors a key of hub/z2jh-values.yaml (named in the
 comments); tests/test_hub_values.py checks that the two agree. Settings come from the environment:
 
-SOFT_POWER_HUB_STATE   folder for the hub's database, secrets and the students' home folders
+SOFT_POWER_HUB_STATE   folder for the hub's database, secrets, the students' home folders and the shared hand-in folder
 SOFT_POWER_HUB_PYTHON  the Python of the "image": the environment the course is installed in
 SOFT_POWER_HUB_REPO    the git repository students pull (the nbgitpuller link's `repo`)
 SOFT_POWER_HUB_BRANCH  its branch (default: main)
@@ -69,7 +69,16 @@ c.Spawner.args = [
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     c.Spawner.args.append("--allow-root")  # the server refuses to run as root without it
-c.Spawner.environment = {"PATH": os.pathsep.join([str(Path(image_python).parent), os.environ.get("PATH", "")])}
+# The shared hand-in folder (z2jh: singleuser.extraEnv and a shared volume): students write their hand-ins
+# there from the progress view; the teacher runs `python -m helpers class-report` on it. Mode 1733, as /tmp
+# without reading: every student can write a file, none can list or read or replace another's.
+handin = state / "handin"
+handin.mkdir(parents=True, exist_ok=True)
+handin.chmod(0o1733)
+c.Spawner.environment = {
+    "PATH": os.pathsep.join([str(Path(image_python).parent), os.environ.get("PATH", "")]),
+    "SOFT_POWER_HANDIN": str(handin),
+}
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 

@@ -826,7 +826,12 @@ def test_a_partly_sorted_activity_is_not_marked_done(tmp_path, monkeypatch):
     assert "Not finished yet." in sorter.score.value and "Sort the other 1 item(s)" in sorter.score.value
     sorter.choose(1, tone="optimistic", kind="evidence")
     sorter.check()
-    assert progress.read()["lessons"]["01"]["activities"]["a"] == {"correct": 2, "total": 2}
+    saved = progress.read()["lessons"]["01"]["activities"]["a"]
+    assert (saved["correct"], saved["total"]) == (2, 2)
+    assert saved["items"] == [
+        {"answer": {"tone": "critical", "kind": "opinion"}, "correct": True},
+        {"answer": {"tone": "optimistic", "kind": "evidence"}, "correct": True},
+    ]
     assert "Not finished" not in sorter.score.value
     unrecorded = h.Sorter(_activity())  # outside a lesson: the same feedback, nothing recorded
     unrecorded.choose(0, tone="critical", kind="opinion")

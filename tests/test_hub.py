@@ -13,6 +13,7 @@ saying what to install, and fails it in CI.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -81,6 +82,13 @@ def first_visit(hub, name: str) -> dict:
         "os.chdir('..'); here['at_root'] = PathFinder.find_spec('helpers').origin\nprint(json.dumps(here))"
     )
     seen["paths"] = json.loads(channel.last_stdout)
+    # The student answers lesson 00's first question and hands in from the progress view, as in class.
+    channel.execute(
+        "import json, helpers as h\nquiz = h.Lesson('00').quiz()\nq = quiz.questions[0]\nquiz.answer(0, q.answer)\n"
+        f"view = h.Lesson('00').progress()\nview.handin_name.value = {name!r}\nview.hand_in()\n"
+        "print(json.dumps({'question': q.id, 'status': view.handin_status.value}))"
+    )
+    seen["handin"] = json.loads(channel.last_stdout)
     channel.close()
     student.close_session(session_id)
     notebook = student.notebook(f"{FOLDER}/{LESSON_00}")
@@ -172,3 +180,24 @@ def test_servers_in_the_image_skip_the_slow_optional_grammar(hub):
     probe = "import sys, jupyter_events.logger; print(sys.modules.get('rfc3987_syntax', 'never imported'))"
     result = subprocess.run([str(hub.image_python), "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "None", result.stdout + result.stderr
+
+
+def test_students_hand_in_to_the_shared_folder_and_the_report_counts_them(class_session, hub, tmp_path):
+    for name in STUDENTS:
+        assert "Handed in." in class_session[name]["handin"]["status"], class_session[name]["handin"]["status"]
+    folder = hub.state / "handin"
+    assert sorted(p.name for p in folder.glob("*.json")) == [f"handin-{name}.json" for name in STUDENTS]
+    out, grades = tmp_path / "report.html", tmp_path / "grades.csv"
+    done = subprocess.run(
+        [str(hub.image_python), "-m", "helpers", "class-report", str(folder), "--out", str(out), "--csv", str(grades)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{len(STUDENTS)} students counted" in done.stdout, done.stdout
+    rows = list(csv.DictReader(grades.open(encoding="utf-8")))
+    column = f"00.quiz.{class_session[STUDENTS[0]]['handin']['question']}"
+    assert sorted(r["student"] for r in rows) == sorted(STUDENTS)
+    assert all(r[column] == "1" for r in rows), rows
+    assert f"{len(STUDENTS)} students' hand-ins" in out.read_text(encoding="utf-8")

@@ -132,3 +132,13 @@ def test_readme_names_the_settings_it_relies_on(values):
         values["singleuser"]["memory"]["limit"],
     ):
         assert text in section, f"README's 'Hosted classrooms' does not mention {text!r}"
+
+
+def test_the_shared_hand_in_folder_is_set_as_in_the_tested_hub(values, local):
+    from helpers.handin import HANDIN_ENV
+
+    folder = values["singleuser"]["extraEnv"][HANDIN_ENV]
+    mounts = {m["name"]: m["mountPath"] for m in values["singleuser"]["storage"]["extraVolumeMounts"]}
+    volumes = {v["name"] for v in values["singleuser"]["storage"]["extraVolumes"]}
+    assert folder in mounts.values() and set(mounts) <= volumes
+    assert local.Spawner.environment[HANDIN_ENV].endswith("handin")

@@ -39,7 +39,7 @@ def test_quiz_exercise_and_activity_results_are_recorded(store_path):
     saved = progress.read(store_path)
     assert saved["lessons"]["00"]["quiz"][q.id] == {"answer": wrong, "correct": False}
     assert saved["lessons"]["00"]["quiz"][quiz.questions[1].id]["correct"] is True
-    assert saved["lessons"]["00"]["exercises"]["0.1"] == {"status": "correct"}
+    assert saved["lessons"]["00"]["exercises"]["0.1"] == {"status": "correct", "answer": "66"}
 
 
 def test_unanswered_checks_and_worked_solutions_are_not_recorded(store_path):
