@@ -408,7 +408,8 @@ def broken_links(site: Path) -> list[str]:
         return ids[page]
 
     problems = []
-    for page in sorted(site.rglob("*.html")):
+    # Pages, not the theme's template fragments that Sphinx copies into _static/ as they are.
+    for page in sorted(p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts):
         for href in _HREF.findall(page.read_text(encoding="utf-8", errors="replace")):
             href = html.unescape(href)
             parts = urlsplit(href)
