@@ -292,6 +292,7 @@ nb_merge_streams = True
 myst_enable_extensions = ["deflist"]
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_js_files = ["course.js"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
@@ -304,16 +305,30 @@ html_theme_options = {{
 suppress_warnings = ["mystnb.unknown_mime_type"]
 '''
 
-# Darker link and note colours than the theme's for WCAG AA contrast on its light background; tables scroll
-# sideways inside the page on a phone instead of widening it.
+# Darker link and note colours than the theme's for WCAG AA contrast on its light background. On a phone, code
+# and long identifiers wrap instead of widening the page; a wide table scrolls inside its output, which
+# course.js then makes reachable by keyboard (axe: scrollable-region-focusable).
 CSS = """\
 html[data-theme="light"] { --pst-color-link: #1a5a9e; --pst-color-link-hover: #0d3a6b;
   --pst-color-primary: #1a5a9e; --pst-color-text-muted: #4d5561; }
-.bd-content .cell_output, .bd-content .output { overflow-x: auto; max-width: 100%; }
-.bd-content table { display: block; overflow-x: auto; max-width: 100%; }
+.bd-content .cell_output { overflow-x: auto; max-width: 100%; }
+.bd-content div.highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.bd-content code.literal, .bd-content code.literal span.pre { white-space: normal; overflow-wrap: anywhere; }
+.bd-content td, .bd-content th { overflow-wrap: anywhere; }
 .bd-content svg, .bd-content img { max-width: 100%; height: auto; }
-@media print { .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .prev-next-area { display: none !important; }
-  details.hide { display: block; } }
+@media print { .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header, .prev-next-area { display: none !important; } }
+"""
+JS = """\
+// An output wider than the page scrolls sideways: give it a name and a place in the tab order.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const el of document.querySelectorAll(".bd-content .cell_output")) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "Wide output: scroll sideways");
+    }
+  }
+});
 """
 
 
@@ -325,6 +340,7 @@ def write_sources(src: Path, lessons_dir: Path, with_solutions: bool, launch: La
     (src / "_static").mkdir(parents=True)
     (src / "downloads").mkdir()
     (src / "_static" / "course.css").write_text(CSS, encoding="utf-8")
+    (src / "_static" / "course.js").write_text(JS, encoding="utf-8")
     title = "Soft Power Companion" + (" (teacher's edition)" if with_solutions else "")
     (src / "conf.py").write_text(CONF.format(title=title), encoding="utf-8")
     lessons = []

@@ -32,7 +32,7 @@ LESSON_STEMS = [p.stem for p in LESSONS]
 
 HEADING_JUMPS = """
 () => {
-  const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]
+  const levels = [...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')]
     .filter((h) => h.offsetParent !== null || h.closest('details'))
     .map((h) => [Number(h.tagName[1]), h.textContent.trim().slice(0, 50)]);
   const jumps = [];
@@ -139,7 +139,7 @@ def test_the_editions_differ_as_they_should(sites):
 def test_lesson_page_loads_with_previous_and_next(open_page, stem):
     page = open_page("student", f"{stem}.html")
     assert not page.left, f"{stem}: requests left the machine: {page.left}"
-    assert page.locator("main h1").count() == 1, f"{stem}: not one page title"
+    assert page.locator("main article h1").count() == 1, f"{stem}: not one page title"
     links = page.locator(".prev-next-area a")
     index = LESSON_STEMS.index(stem)
     assert links.count() == 2, f"{stem}: previous/next links missing"  # lesson 00's previous is the course map
