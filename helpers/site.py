@@ -277,7 +277,7 @@ def insert_after_title(nb: nbformat.NotebookNode, cell: nbformat.NotebookNode) -
 
 # --- the build -----------------------------------------------------------------------------------------------------
 
-CONF = '''\
+CONF = """\
 # Written by `python -m helpers site` for one build; see helpers/site.py.
 project = "Soft Power Companion"
 author = "Soft Power Companion"
@@ -303,7 +303,7 @@ html_theme_options = {{
     "navigation_with_keys": False,
 }}
 suppress_warnings = ["mystnb.unknown_mime_type"]
-'''
+"""
 
 # Darker link and note colours than the theme's for WCAG AA contrast on its light background. On a phone, code
 # and long identifiers wrap instead of widening the page; a wide table scrolls inside its output, which
@@ -395,8 +395,15 @@ def build_site(
         write_sources(src, lessons_dir, with_solutions, launch)
         html_dir = Path(tmp) / "html"
         app = Sphinx(
-            str(src), str(src), str(html_dir), str(Path(tmp) / "doctrees"), "html",
-            status=None if quiet else sys.stdout, warning=None if quiet else sys.stderr, freshenv=True, keep_going=True,
+            str(src),
+            str(src),
+            str(html_dir),
+            str(Path(tmp) / "doctrees"),
+            "html",
+            status=None if quiet else sys.stdout,
+            warning=None if quiet else sys.stderr,
+            freshenv=True,
+            keep_going=True,
         )
         app.build()
         if app.statuscode:

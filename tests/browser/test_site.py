@@ -13,14 +13,14 @@ A missing Chromium or Playwright fails under CI=true and skips elsewhere (tests/
 
 from __future__ import annotations
 
+from helpers.site import Launch, broken_links, build_site
+
 import functools
 import http.server
 import threading
 from pathlib import Path
 
 import pytest
-
-from helpers.site import Launch, broken_links, build_site
 
 from ..chromium import launched_chromium
 from ..conftest import LESSONS
