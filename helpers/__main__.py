@@ -189,7 +189,7 @@ def lab_settings(user_settings: Path | None, app_dir: Path | None, user_only: bo
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``python -m helpers`` parser with its six subcommands."""
+    """The ``python -m helpers`` parser with its subcommands."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -217,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
             "--force", action="store_true", help="write into a non-empty folder, replacing only the lesson files"
         )
     handout.add_argument("--with-solutions", action="store_true", help="keep the worked solutions (for teachers)")
+    site = sub.add_parser(
+        "site", help="build the course as a static website into OUT_DIR from the stored outputs (README, The website)"
+    )
+    site.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="a new or empty folder outside lessons/")
+    site.add_argument("--force", action="store_true", help="replace the content of a non-empty folder")
+    site.add_argument(
+        "--with-solutions", action="store_true", help="the teacher's site: worked solutions and the instructor guide"
+    )
+    site.add_argument("--repo", default="", help="the course's git repository, for the launch links (https://...)")
+    site.add_argument("--branch", default="main", help="its branch the launch links open (default: main)")
+    site.add_argument("--hub", default="", help="the school's JupyterHub address, for nbgitpuller links (https://...)")
     new = sub.add_parser(
         "new-lesson",
         help="start lesson NN: notebook, question bank, instructor guide section and README row (see AUTHORING.md)",
@@ -296,6 +307,24 @@ def new_lesson(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_site_command(args: argparse.Namespace) -> int:
+    """Build the website, or say what was wrong."""
+    from .editions import EditionError
+    from .site import Launch, SiteError, build_site
+
+    try:
+        seconds = build_site(
+            args.out_dir, args.with_solutions, Launch(args.repo, args.branch, args.hub), force=args.force
+        )
+    except (SiteError, EditionError) as exc:
+        print(f"python -m helpers site: error: {exc}", file=sys.stderr)
+        return 2
+    if not args.repo:
+        print("no --repo given: the lesson pages offer the notebook download but no Binder or hub link", flush=True)
+    print(f"site written to {args.out_dir} in {seconds:.1f} s; open {args.out_dir / 'index.html'}", flush=True)
+    return 0
+
+
 def _report(written: list[Path], out_dir: Path) -> None:
     print(f"wrote {len(written)} file(s) to {out_dir}:", flush=True)
     for path in written:
@@ -318,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "lab-settings":
         return lab_settings(args.user_settings, args.app_dir, args.user_only)
-    handlers = {"new-lesson": new_lesson, "progress": class_command, "class-report": class_command}
+    handlers = {
+        "new-lesson": new_lesson,
+        "progress": class_command,
+        "class-report": class_command,
+        "site": build_site_command,
+    }
     if args.command in handlers:
         return handlers[args.command](args)
     if args.command == "execute":
