@@ -420,6 +420,17 @@ _HREF = re.compile(r"""\s(?:href|src)=["']([^"']*)["']""", re.I)
 _ID = re.compile(r"""\sid=["']([^"']+)["']""", re.I)
 
 
+def _is_external(href: str) -> bool:
+    parts = urlsplit(href)
+    return not href or bool(parts.scheme or parts.netloc) or href.startswith(("mailto:", "javascript:", "data:"))
+
+
+def _link_target(page: Path, path: str) -> Path:
+    """The file a relative link of ``page`` names: the page itself for a bare anchor, index.html for a folder."""
+    target = (page.parent / unquote(path)).resolve() if path else page
+    return target / "index.html" if target.is_dir() else target
+
+
 def broken_links(site: Path) -> list[str]:
     """Every internal link or resource of the site's HTML pages that points at a missing file or anchor."""
     site = Path(site)
@@ -433,14 +444,11 @@ def broken_links(site: Path) -> list[str]:
     problems = []
     # Pages, not the theme's template fragments that Sphinx copies into _static/ as they are.
     for page in sorted(p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts):
-        for href in _HREF.findall(page.read_text(encoding="utf-8", errors="replace")):
-            href = html.unescape(href)
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")) or not href:
+        for href in map(html.unescape, _HREF.findall(page.read_text(encoding="utf-8", errors="replace"))):
+            if _is_external(href):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if target.is_dir():
-                target = target / "index.html"
+            parts = urlsplit(href)
+            target = _link_target(page, parts.path)
             where = f"{page.relative_to(site)}: {href}"
             if not target.is_file():
                 problems.append(f"{where} (no such file)")

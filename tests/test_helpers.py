@@ -1218,6 +1218,8 @@ def test_wrong_choice_names_the_misconception_then_the_explanation():
     quiz = h.Quiz([q])
     quiz.answer(0, "a")
     assert "a taken for b" in quiz.feedback[0].value and "Because b." in quiz.feedback[0].value
+
+
 def test_a_chart_with_its_table_right_below_has_no_closed_data_toggle_too():
     from helpers.topics import screens
     from helpers.widgets import pieces

@@ -32,7 +32,7 @@ LESSON_STEMS = [p.stem for p in LESSONS]
 
 HEADING_JUMPS = """
 () => {
-  const levels = [...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')]
+  const levels = [...document.querySelectorAll('article :is(h1, h2, h3, h4, h5, h6)')]
     .filter((h) => h.offsetParent !== null || h.closest('details'))
     .map((h) => [Number(h.tagName[1]), h.textContent.trim().slice(0, 50)]);
   const jumps = [];
@@ -168,7 +168,7 @@ def test_a_solution_dropdown_starts_closed_and_opens(open_page, sites):
     assert dropdown.get_attribute("open") is None, "the solution is open before it is asked for"
     code = dropdown.locator(".cell_input, .highlight").first
     assert not code.is_visible()
-    dropdown.locator("summary").click()
+    dropdown.locator(":scope > summary").click()
     assert dropdown.get_attribute("open") is not None
     assert code.is_visible()
 
