@@ -69,12 +69,14 @@ def test_short_labels_are_unique():
 
 def test_renderer_is_offline_svg_image_with_text_form():
     assert alt.renderers.active == charts.RENDERER
-    chart = h.bar(h.load("trade").dropna(subset=["turnover_usd_bn"]), "period", "turnover_usd_bn", title="Trade")
+    trade = h.load("trade").dropna(subset=["turnover_usd_bn"])
+    chart = h.bar(trade, "period", "turnover_usd_bn", title="Trade")
     bundle = alt.renderers.get()(chart.to_dict())
     assert "<img class='sp-chart-image' src='data:image/svg+xml;base64," in bundle["text/html"]
     assert "<script" not in bundle["text/html"]  # nothing to load: the chart is a data-URI image
     assert bundle["text/plain"].startswith("Bar chart: Trade. It compares turnover usd bn across ")
-    assert bundle["text/plain"].endswith("Source: China customs via press.")
+    # Every source of the drawn rows is named, in the bibliography's short labels.
+    assert bundle["text/plain"].endswith("Sources: China customs via press; Sputnik 2023b.")
 
 
 def test_every_builder_sets_title_and_source_line():
