@@ -329,7 +329,8 @@ def printed_key_positions(html: str, questions) -> list[int]:
     """Where each question's answer sits among the choices printed in a handout's quiz (0 = A)."""
     import html as markup
 
-    printed_quiz = PRINTED_QUESTION.findall(re.sub(r"<wbr\s*/?>", "", html))  # break opportunities in long words
+    # Printed text only: break opportunities and the spans that let long words wrap are markup, not words.
+    printed_quiz = PRINTED_QUESTION.findall(re.sub(r"<wbr\s*/?>|</?span[^>]*>", "", html))
     assert len(printed_quiz) == len(questions), "the handout does not print the quiz's questions"
     positions = []
     for (prompt, items), q in zip(printed_quiz, questions):
