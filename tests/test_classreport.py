@@ -13,6 +13,7 @@ import io
 import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -63,13 +64,18 @@ def generate_class(count: int = STUDENTS, seed: int = 23) -> tuple[list[dict], d
     return files, truth
 
 
+def write_class(folder: Path, count: int = STUDENTS) -> dict[str, dict[str, tuple]]:
+    """Write ``count`` generated hand-ins into ``folder``, one file a student; what each answered (generate_class)."""
+    files, truth = generate_class(count)
+    for i, data in enumerate(files):
+        (folder / f"s{i:02d}.json").write_text(json.dumps(data), encoding="utf-8")
+    return truth
+
+
 @pytest.fixture(scope="module")
 def class_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("handins")
-    files, truth = generate_class()
-    for i, data in enumerate(files):
-        (folder / f"s{i:02d}.json").write_text(json.dumps(data), encoding="utf-8")
-    return folder, truth
+    return folder, write_class(folder)
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,13 @@ from __future__ import annotations
 from helpers.__main__ import main
 from helpers.material import lesson_numbers
 
-import json
 import re
 import subprocess
 
 import pytest
 
 from ..chromium import launched_chromium
-from ..test_classreport import generate_class
+from ..test_classreport import write_class
 from .test_handouts import ARTIFACTS, OVERFLOWS, PAGES, content_width, load
 
 pytestmark = pytest.mark.browser
@@ -27,9 +26,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
-    files, _ = generate_class()
-    for i, data in enumerate(files):
-        (base / f"s{i:02d}.json").write_text(json.dumps(data), encoding="utf-8")
+    write_class(base)
     out = base / "report.html"
     assert main(["class-report", str(base), "--out", str(out)]) == 0
     return out
